@@ -1,0 +1,56 @@
+/* Abstract socket naming: sun_path = "\0" + NAME, and the address length
+ * counts exactly those bytes (binding the whole sun_path makes another name). */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "sockname.h"
+
+static int put_uint(char *out, size_t cap, unsigned long v)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (n >= cap)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return (int)n;
+}
+
+int sockname_get(const char *override, uid_t euid, char out[SOCKNAME_MAX + 1])
+{
+	static const char prefix[] = "tracerd-";
+	size_t len;
+	int r;
+
+	if (override) {
+		if (override[0] == '@')
+			override++;
+		len = strnlen(override, SOCKNAME_MAX + 1);
+		if (len == 0 || len > SOCKNAME_MAX)
+			return -EINVAL;
+		memcpy(out, override, len + 1);
+		return (int)len;
+	}
+	memcpy(out, prefix, sizeof(prefix));
+	r = put_uint(out + sizeof(prefix) - 1, SOCKNAME_MAX + 1 - (sizeof(prefix) - 1), euid);
+	if (r < 0)
+		return r;
+	return (int)(sizeof(prefix) - 1) + r;
+}
+
+socklen_t sockname_addr(const char *name, struct sockaddr_un *addr)
+{
+	size_t len = strnlen(name, SOCKNAME_MAX);
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	memcpy(addr->sun_path + 1, name, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+}
