@@ -1,0 +1,226 @@
+/* common/wire.c: the hello/ack codec on good, truncated and garbage input,
+ * and fd/credential passing over real socketpairs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "wire.h"
+#include "test_wire.h"
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* A decode that fails must leave *out alone. */
+static const struct wire_hello sentinel = { 0xdeadbeef, 0xaaaa, 0xbbbb, 0x1234567, 0xcccc };
+
+static int decode_keeps(const uint8_t *buf, size_t len)
+{
+	struct wire_hello h = sentinel;
+	int r = wire_hello_decode(buf, len, &h);
+
+	assert_memory_equal(&h, &sentinel, sizeof(h));
+	return r;
+}
+
+static void test_hello_roundtrip(void **state)
+{
+	static const pid_t pids[] = { 1, 2, 4242, 0x7fffffff };
+	uint8_t buf[WIRE_HELLO_SIZE];
+	struct wire_hello h;
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(pids); i++) {
+		memset(buf, 0xa5, sizeof(buf));
+		wire_hello_encode(buf, pids[i]);
+		memset(&h, 0, sizeof(h));
+		assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+		assert_int_equal(h.magic, WIRE_MAGIC);
+		assert_int_equal(h.version, WIRE_VERSION);
+		assert_int_equal(h.flags, 0);
+		assert_int_equal(h.pid, pids[i]);
+		assert_int_equal(h.reserved, 0);
+	}
+	assert_int_equal(WIRE_HELLO_SIZE, 16);
+	assert_int_equal(WIRE_ACK_SIZE, 8);
+}
+
+static void test_hello_truncated(void **state)
+{
+	uint8_t buf[WIRE_HELLO_SIZE];
+
+	(void)state;
+	wire_hello_encode(buf, 77);
+	for (size_t len = 0; len < WIRE_HELLO_SIZE; len++)
+		assert_int_equal(decode_keeps(buf, len), WIRE_EBADHELLO);
+}
+
+static void test_hello_oversize(void **state)
+{
+	uint8_t buf[64];
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	wire_hello_encode(buf, 77);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE + 1), WIRE_EBADHELLO);
+	assert_int_equal(decode_keeps(buf, 32), WIRE_EBADHELLO);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+}
+
+static void test_hello_magic(void **state)
+{
+	static const uint32_t bad[] = { 0, ~WIRE_MAGIC, WIRE_MAGIC ^ 1, 0x46544f4eU };
+	uint8_t buf[WIRE_HELLO_SIZE];
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
+		wire_hello_encode(buf, 77);
+		put32(buf, bad[i]);
+		assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	}
+	/* garbage bytes */
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+}
+
+/* Another version is reported as such, whatever its length: a newer client
+ * may send a longer hello and must learn that the version is the problem. */
+static void test_hello_version(void **state)
+{
+	static const uint16_t bad[] = { 0, WIRE_VERSION + 1, 0xffff };
+	uint8_t buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
+		memset(buf, 0, sizeof(buf));
+		wire_hello_encode(buf, 77);
+		put16(buf + 4, bad[i]);
+		assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EVERSION);
+		assert_int_equal(decode_keeps(buf, 8), WIRE_EVERSION);
+		assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EVERSION);
+	}
+}
+
+static void test_hello_flags_reserved(void **state)
+{
+	uint8_t buf[WIRE_HELLO_SIZE];
+
+	(void)state;
+	wire_hello_encode(buf, 77);
+	put16(buf + 6, 1);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	put16(buf + 6, 0x8000);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	wire_hello_encode(buf, 77);
+	put32(buf + 12, 1);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	put32(buf + 12, 0x80000000U);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+}
+
+static void test_hello_pid(void **state)
+{
+	static const uint32_t bad[] = { 0, (uint32_t)-1, 0x80000000U, 0xfffffffeU };
+	uint8_t buf[WIRE_HELLO_SIZE];
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
+		wire_hello_encode(buf, 77);
+		put32(buf + 8, bad[i]);
+		assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	}
+}
+
+static void test_ack_roundtrip(void **state)
+{
+	uint8_t buf[WIRE_ACK_SIZE];
+	struct wire_ack a;
+
+	(void)state;
+	for (unsigned s = WIRE_OK; s < WIRE_STATUS_MAX; s++) {
+		memset(buf, 0xa5, sizeof(buf));
+		wire_ack_encode(buf, (enum wire_status)s);
+		memset(&a, 0xff, sizeof(a));
+		assert_int_equal(wire_ack_decode(buf, sizeof(buf), &a), 0);
+		assert_int_equal(a.magic, WIRE_MAGIC);
+		assert_int_equal(a.version, WIRE_VERSION);
+		assert_int_equal(a.status, s);
+	}
+}
+
+static void test_ack_bad(void **state)
+{
+	static const struct wire_ack keep = { 1, 2, 3 };
+	uint8_t buf[32];
+	struct wire_ack a;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	wire_ack_encode(buf, WIRE_OK);
+	for (size_t len = 0; len < sizeof(buf); len++) {
+		if (len == WIRE_ACK_SIZE)
+			continue;
+		a = keep;
+		assert_int_equal(wire_ack_decode(buf, len, &a), -EPROTO);
+		assert_memory_equal(&a, &keep, sizeof(a));
+	}
+	put32(buf, WIRE_MAGIC ^ 0x100);
+	a = keep;
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
+	assert_memory_equal(&a, &keep, sizeof(a));
+	/* a hello is not an ack */
+	wire_hello_encode(buf, 5);
+	assert_int_equal(wire_ack_decode(buf, WIRE_HELLO_SIZE, &a), -EPROTO);
+}
+
+static void test_status_str(void **state)
+{
+	const char *seen[WIRE_STATUS_MAX];
+
+	(void)state;
+	assert_string_equal(wire_status_str(WIRE_OK), "ok");
+	assert_string_equal(wire_status_str(WIRE_EVERSION), "protocol version unsupported");
+	assert_string_equal(wire_status_str(WIRE_ETOOMANY), "too many clients");
+	for (unsigned s = 0; s < WIRE_STATUS_MAX; s++) {
+		seen[s] = wire_status_str(s);
+		assert_non_null(seen[s]);
+		assert_true(strlen(seen[s]) > 0);
+		assert_string_not_equal(seen[s], "unknown status");
+		for (unsigned t = 0; t < s; t++)
+			assert_string_not_equal(seen[s], seen[t]);
+	}
+	assert_string_equal(wire_status_str(WIRE_STATUS_MAX), "unknown status");
+	assert_string_equal(wire_status_str(0xffff), "unknown status");
+	assert_string_equal(wire_status_str(~0U), "unknown status");
+}
+
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hello_roundtrip),
+		cmocka_unit_test(test_hello_truncated),
+		cmocka_unit_test(test_hello_oversize),
+		cmocka_unit_test(test_hello_magic),
+		cmocka_unit_test(test_hello_version),
+		cmocka_unit_test(test_hello_flags_reserved),
+		cmocka_unit_test(test_hello_pid),
+		cmocka_unit_test(test_ack_roundtrip),
+		cmocka_unit_test(test_ack_bad),
+		cmocka_unit_test(test_status_str),
+	};
+
+	int failed = cmocka_run_group_tests_name("wire codec", tests, NULL, NULL);
+
+	return failed + wire_sock_run();
+}

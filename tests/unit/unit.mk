@@ -1,0 +1,45 @@
+# cmocka unit tests: one binary per module in $(B)/unit/, each linked with
+# the module's own sources and run under valgrind. `make unit`.
+#
+# A module test is tests/unit/test_<m>.c plus any tests/unit/test_<m>_*.c
+# parts; UNIT_SRC_<m> names the module sources it links, UNIT_LDFLAGS_<m>
+# any -Wl,--wrap= fakes it needs.
+
+UNIT_TESTS := wire
+
+UNIT_SRC_wire     := common/wire.c
+UNIT_SRC_sockname := common/sockname.c
+UNIT_SRC_syscalls := common/syscalls.c
+UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
+UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
+UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl
+
+
+UNIT_BINS := $(addprefix $(B)/unit/test_,$(UNIT_TESTS))
+UNIT_CFLAGS = $(CFLAGS) -I. -Icommon -Ishim -Itracerd
+UNIT_VALGRIND ?= valgrind --quiet --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect,possible --track-fds=no
+
+define unit_rule
+UNIT_PARTS_$(1) := tests/unit/test_$(1).c $$(wildcard tests/unit/test_$(1)_*.c)
+$(B)/unit/test_$(1): $$(UNIT_PARTS_$(1)) $$(UNIT_SRC_$(1)) $$(HDRS) \
+		$$(wildcard tests/unit/*.h) tests/unit/unit.mk
+	@mkdir -p $$(@D)
+	$$(CC) $$(UNIT_CFLAGS) -o $$@ $$(UNIT_PARTS_$(1)) $$(UNIT_SRC_$(1)) \
+		$$(UNIT_LDFLAGS_$(1)) $$(LDFLAGS) -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+.PHONY: unit unit-build
+unit-build: $(UNIT_BINS)
+
+# Every binary runs even when an earlier one fails; the target fails if any
+# did. cmocka prints each binary's own summary.
+unit: $(UNIT_BINS)
+	@fail=0; \
+	for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		$(UNIT_VALGRIND) $$t || { echo "FAILED: $$t"; fail=1; }; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "unit: some tests FAILED"; exit 1; fi; \
+	echo "unit: all $(words $(UNIT_BINS)) binaries passed"
