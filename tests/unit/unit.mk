@@ -5,7 +5,7 @@
 # parts; UNIT_SRC_<m> names the module sources it links, UNIT_LDFLAGS_<m>
 # any -Wl,--wrap= fakes it needs.
 
-UNIT_TESTS := wire sockname syscalls
+UNIT_TESTS := wire sockname syscalls filter
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
