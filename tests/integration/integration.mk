@@ -1,0 +1,35 @@
+# Integration tests: real tracerd, real programs under the real library.
+#   make integration        against $(B)/tracerd
+#   make integration-asan   against the ASan+UBSan $(B)/asan/tracerd (leak
+#                           detection on; a sanitizer report fails the run)
+# Test programs are built into $(B)/progs/.
+IT_DIR      := tests/integration
+IT_PROG_SRC := $(filter-out %_so.c,$(wildcard $(IT_DIR)/progs/*.c))
+IT_SO_SRC   := $(wildcard $(IT_DIR)/progs/*_so.c)
+IT_PROGS    := $(patsubst $(IT_DIR)/progs/%.c,$(B)/progs/%,$(IT_PROG_SRC)) \
+	       $(patsubst $(IT_DIR)/progs/%_so.c,$(B)/progs/%.so,$(IT_SO_SRC)) \
+	       $(B)/progs/mk-static
+IT_ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:verify_asan_link_order=0 \
+	       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: integration integration-asan integration-progs
+integration-progs: $(IT_PROGS)
+
+$(B)/progs/%: $(IT_DIR)/progs/%.c | $(B)/progs
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(LDFLAGS)
+
+$(B)/progs/%.so: $(IT_DIR)/progs/%_so.c | $(B)/progs
+	$(CC) $(CFLAGS) -fPIC -shared -pthread -o $@ $< $(LDFLAGS)
+
+# the same one-call tool, static: a static child of a supervised program
+$(B)/progs/mk-static: $(IT_DIR)/progs/mk.c | $(B)/progs
+	$(CC) $(CFLAGS) -static -pthread -o $@ $< $(LDFLAGS)
+
+$(B)/progs:
+	@mkdir -p $@
+
+integration: all integration-progs
+	TRACERD=$(B)/tracerd bash $(IT_DIR)/run.sh
+
+integration-asan: all $(B)/asan/tracerd integration-progs
+	$(IT_ASAN_ENV) TRACERD=$(B)/asan/tracerd bash $(IT_DIR)/run.sh

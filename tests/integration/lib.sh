@@ -1,0 +1,515 @@
+# Integration test helpers, sourced by every tests/integration/t-*.sh
+# (in the style of bubblewrap's tests/libtest.sh).
+#
+# A script starts its own tracerd with start_tracerd (unique abstract socket
+# name, private log), runs tests with `t NAME FUNCTION [ARGS...]` and ends
+# with stop_tracerd. Each test runs in a subshell with `set -e`; assertions
+# print what they saw and exit 1. Output is TAP; the last line of a script is
+# `N passed, N failed, N skipped`.
+#
+# Environment:
+#   TRACERD          the daemon under test (default build/tracerd)
+#   LIBNOTIF         the preload library (default build/libnotif.so)
+#   PROGS            the compiled test programs (default build/progs)
+#   NOTIF_MUST_WORK  1 (or CI=true): a skip fails unless its feature is in
+#                    NOTIF_ALLOWED_SKIPS (default "yama")
+#   NOTIF_TEST_TIMEOUT  seconds a supervised command may take (default 30)
+#   NOTIF_TAP_OFFSET, NOTIF_RESULTS  set by run.sh (numbering, totals)
+
+set -u
+export LC_ALL=C
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$TOP/$1" ;; esac; }
+TRACERD=$(abspath "${TRACERD:-build/tracerd}")
+LIBNOTIF=$(abspath "${LIBNOTIF:-build/libnotif.so}")
+PROGS=$(abspath "${PROGS:-build/progs}")
+PY=/usr/bin/python3
+TMO=${NOTIF_TEST_TIMEOUT:-30}
+NOBODY=65534
+AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
+SCRIPT=$(basename "$0")
+case ${CI:-} in true) NOTIF_MUST_WORK=${NOTIF_MUST_WORK:-1} ;; esac
+NOTIF_MUST_WORK=${NOTIF_MUST_WORK:-0}
+NOTIF_ALLOWED_SKIPS=${NOTIF_ALLOWED_SKIPS:-yama}
+
+TAP_N=${NOTIF_TAP_OFFSET:-0}
+N_PASS=0
+N_FAIL=0
+N_SKIP=0
+N_TODO=0
+N_TRACERD=0
+TRACERD_PID=
+ALL_TRACERDS=()
+
+# Scratch: $WORK lies under /tmp (the default allowed root), $OUT outside it.
+# Both are traversable by nobody so the uid-65534 tests can use them.
+WORK=$(mktemp -d /tmp/notif-it.XXXXXX)
+OUT=$(mktemp -d /var/tmp/notif-it-out.XXXXXX)
+chmod 0755 "$WORK" "$OUT"
+mkdir -m 0711 "$WORK/.priv"
+: >"$WORK/.priv/mounts"
+
+echo "# $SCRIPT (tracerd: $TRACERD)"
+
+# ---------------------------------------------------------------- cleanup
+cleanup() {
+	local rc=$? m i
+	for i in "${ALL_TRACERDS[@]}"; do
+		kill_tracerd "$i"
+	done
+	tac "$WORK/.priv/mounts" 2>/dev/null | while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	for m in "$WORK" "$OUT"; do
+		chattr -R -i "$m" >/dev/null 2>&1 || true
+		rm -rf "$m"
+	done
+	finish "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A tracerd still running at the end (a script that died early): stop it,
+# and still fail on a sanitizer report.
+kill_tracerd() {
+	local pid=${1%%:*} err=${1#*:}
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null
+		timeout 10 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	if sanitizer_report "$err"; then
+		tap_line "not ok" "tracerd (pid $pid) stderr has no sanitizer report"
+		N_FAIL=$((N_FAIL + 1))
+		sed 's/^/#   /' "$err"
+	fi
+}
+
+forget_tracerd() {
+	local keep=() i
+	for i in "${ALL_TRACERDS[@]}"; do
+		[ "${i%%:*}" = "$1" ] || keep+=("$i")
+	done
+	ALL_TRACERDS=("${keep[@]}")
+}
+
+finish() {
+	local line="$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+	[ "$N_TODO" -eq 0 ] || line="$line, $N_TODO todo"
+	if [ -n "${NOTIF_RESULTS:-}" ]; then
+		echo "$SCRIPT $N_PASS $N_FAIL $N_SKIP $N_TODO $TAP_N" >>"$NOTIF_RESULTS"
+		echo "# $SCRIPT: $line"
+	else
+		echo "1..$TAP_N"
+		echo "$line"
+	fi
+	[ "$N_FAIL" -eq 0 ] && [ "$1" -eq 0 ] && exit 0
+	exit 1
+}
+
+# ---------------------------------------------------------------- TAP
+tap_line() {
+	TAP_N=$((TAP_N + 1))
+	echo "$1 $TAP_N - $2"
+}
+
+# t NAME FUNCTION [ARGS...]: run one test in a subshell (set -e) with a
+# private scratch pair $IN (under /tmp) and $XT (outside /tmp), cwd $IN.
+# Exit 0 = ok, 77 = skipped (reason in $T/skip), anything else = not ok.
+# TODO="issue N: why" before t marks a known gap (TAP TODO: not a failure).
+t() {
+	local name=$1 rc feature
+	shift
+	T=$WORK/.priv/t$((TAP_N + 1))
+	IN=$WORK/t$((TAP_N + 1))
+	XT=$OUT/t$((TAP_N + 1))
+	mkdir -p "$T" "$IN" "$XT"
+	chmod 0755 "$IN" "$XT"
+	(
+		set -e
+		cd "$IN"
+		"$@"
+	) >"$T/log" 2>&1 </dev/null
+	rc=$?
+	if [ -n "${TODO:-}" ]; then
+		N_TODO=$((N_TODO + 1))
+		if [ $rc -eq 0 ]; then
+			tap_line ok "$name # TODO $TODO (passes now: remove the TODO)"
+		else
+			tap_line "not ok" "$name # TODO $TODO"
+			sed 's/^/#   /' "$T/log" | tail -n 15
+		fi
+		return 0
+	fi
+	if [ $rc -eq 0 ]; then
+		N_PASS=$((N_PASS + 1))
+		tap_line ok "$name"
+	elif [ $rc -eq 77 ]; then
+		feature=$(head -n 1 "$T/skip" 2>/dev/null)
+		if [ "$NOTIF_MUST_WORK" = 1 ] && ! allowed_skip "$feature"; then
+			N_FAIL=$((N_FAIL + 1))
+			tap_line "not ok" "$name # SKIP $feature (a failure: NOTIF_MUST_WORK=1)"
+		else
+			N_SKIP=$((N_SKIP + 1))
+			tap_line ok "$name # SKIP $feature"
+		fi
+	else
+		N_FAIL=$((N_FAIL + 1))
+		tap_line "not ok" "$name"
+		sed 's/^/#   /' "$T/log"
+	fi
+}
+
+allowed_skip() {
+	local f=${1%%:*} a
+	for a in $NOTIF_ALLOWED_SKIPS; do
+		[ "$f" = "$a" ] && return 0
+	done
+	return 1
+}
+
+# skip FEATURE [WHY]: end the current test as skipped. FEATURE is the first
+# word NOTIF_ALLOWED_SKIPS is matched against (e.g. "yama").
+skip() {
+	echo "$1${2:+: $2}" >"$T/skip"
+	exit 77
+}
+
+diag() { echo "$*" >&2; }
+
+fail() {
+	diag "FAIL: $*"
+	exit 1
+}
+
+# ---------------------------------------------------------------- tracerd
+sanitizer_report() {
+	[ -f "$1" ] && grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR: [A-Za-z]*Sanitizer' "$1"
+}
+
+# wait_listening NAME PID: poll /proc/net/unix for @NAME listening (flags
+# 00010000), at most 5 s; fails early when PID dies.
+wait_listening() {
+	local name=$1 pid=$2 i
+	for ((i = 0; i < 500; i++)); do
+		if awk -v p="@$name" '$4 == "00010000" && $8 == p { f = 1 } END { exit !f }' \
+			/proc/net/unix; then
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.01
+	done
+	return 1
+}
+
+# start_tracerd [--as-nobody] [--no-log] [ARGS...]: a private tracerd on
+# TRACERD_SOCKET=notif-test-$$-N with --log TRACERD_LOG (unless --no-log:
+# then the caller sets TRACERD_LOG to where it expects the log), stderr in
+# TRACERD_ERR. Sets TRACERD_PID. Counts as a test: it fails when the daemon
+# does not get ready within 5 s.
+start_tracerd() {
+	local nobody=0 logarg=1 pre=() dir bin=$TRACERD
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--as-nobody) nobody=1 ;;
+		--no-log) logarg=0 ;;
+		*) break ;;
+		esac
+		shift
+	done
+	N_TRACERD=$((N_TRACERD + 1))
+	export TRACERD_SOCKET=notif-test-$$-$N_TRACERD
+	dir=$WORK/.priv/tracerd-$N_TRACERD
+	mkdir -p "$dir"
+	if [ $nobody = 1 ]; then
+		chown $NOBODY:$NOBODY "$dir"
+		pre=("${AS_NOBODY[@]}")
+		bin=${NTRACERD:?nobody_files first}
+	fi
+	[ $logarg = 1 ] && TRACERD_LOG=$dir/audit.jsonl
+	TRACERD_ERR=$dir/stderr
+	if [ $logarg = 1 ]; then
+		"${pre[@]}" "$bin" --log "$TRACERD_LOG" "$@" 2>"$TRACERD_ERR" </dev/null &
+	else
+		"${pre[@]}" "$bin" "$@" 2>"$TRACERD_ERR" </dev/null &
+	fi
+	TRACERD_PID=$!
+	ALL_TRACERDS+=("$TRACERD_PID:$TRACERD_ERR")
+	if wait_listening "$TRACERD_SOCKET" "$TRACERD_PID"; then
+		N_PASS=$((N_PASS + 1))
+		tap_line ok "tracerd ${*:+($*) }ready on @$TRACERD_SOCKET"
+		return 0
+	fi
+	N_FAIL=$((N_FAIL + 1))
+	tap_line "not ok" "tracerd ${*:+($*) }ready on @$TRACERD_SOCKET"
+	echo "#   not listening after 5 s; alive: $(kill -0 "$TRACERD_PID" 2>/dev/null && echo yes || echo no)"
+	sed 's/^/#   stderr: /' "$TRACERD_ERR" | head -n 20
+	return 1
+}
+
+# stop_tracerd: SIGTERM, wait; a test that the exit status is 0, stderr has
+# no sanitizer report and the log is well-formed JSON Lines.
+stop_tracerd() {
+	local rc=0 log=${TRACERD_LOG:-}
+	[ -n "$TRACERD_PID" ] || return 0
+	kill -TERM "$TRACERD_PID" 2>/dev/null
+	timeout 15 tail --pid="$TRACERD_PID" -f /dev/null 2>/dev/null ||
+		{ kill -KILL "$TRACERD_PID"; echo "# tracerd did not stop within 15 s"; }
+	wait "$TRACERD_PID" || rc=$?
+	forget_tracerd "$TRACERD_PID"
+	T=$WORK/.priv/stop-$TRACERD_PID
+	mkdir -p "$T"
+	{
+		echo "exit status $rc"
+		sed 's/^/stderr: /' "$TRACERD_ERR" | tail -n 60
+		[ -f "$log" ] && audit_wellformed "$log" 2>&1
+	} >"$T/log"
+	if [ $rc -eq 0 ] && ! sanitizer_report "$TRACERD_ERR" &&
+		{ [ ! -f "$log" ] || audit_wellformed "$log" >/dev/null 2>&1; }; then
+		N_PASS=$((N_PASS + 1))
+		tap_line ok "tracerd stops on SIGTERM: exit 0, no sanitizer report, log well-formed"
+	else
+		N_FAIL=$((N_FAIL + 1))
+		tap_line "not ok" "tracerd stops on SIGTERM: exit 0, no sanitizer report, log well-formed"
+		sed 's/^/#   /' "$T/log"
+	fi
+	TRACERD_PID=
+}
+
+# ---------------------------------------------------------------- running
+# sup CMD...: CMD under the library (bounded by NOTIF_TEST_TIMEOUT).
+sup() {
+	timeout -k 5 "$TMO" env LD_PRELOAD="$LIBNOTIF" "$@"
+}
+
+# sup_nobody CMD...: CMD as uid/gid 65534 under the library ($NLIB).
+sup_nobody() {
+	timeout -k 5 "$TMO" "${AS_NOBODY[@]}" env LD_PRELOAD="${NLIB:-$LIBNOTIF}" "$@"
+}
+
+# run CMD...: run, keeping stdout in $T/out, stderr in $T/err, status in RC.
+run() {
+	RC=0
+	"$@" >"$T/out" 2>"$T/err" || RC=$?
+}
+
+show_run() {
+	diag "--- exit status: $RC"
+	diag "--- stdout:"
+	sed 's/^/  /' "$T/out" >&2
+	diag "--- stderr:"
+	sed 's/^/  /' "$T/err" >&2
+}
+
+dump_tracerd() {
+	diag "--- audit log (last 15 lines of ${TRACERD_LOG:-?}):"
+	tail -n 15 "${TRACERD_LOG:-/dev/null}" 2>/dev/null | sed 's/^/  /' >&2 || true
+	diag "--- tracerd stderr (last 15 lines):"
+	tail -n 15 "${TRACERD_ERR:-/dev/null}" 2>/dev/null | sed 's/^/  /' >&2 || true
+}
+
+# ---------------------------------------------------------------- assertions
+assert_rc() {
+	[ "$RC" -eq "$1" ] || { show_run; fail "exit status $RC, expected $1${2:+ ($2)}"; }
+}
+
+assert_out() {
+	local got
+	got=$(cat "$T/out")
+	[ "$got" = "$1" ] || { show_run; fail "stdout is '$got', expected '$1'"; }
+}
+
+assert_err_has() {
+	grep -qF -- "$1" "$T/err" || { show_run; fail "stderr lacks '$1'"; }
+}
+
+assert_err_empty() {
+	[ ! -s "$T/err" ] || { show_run; fail "stderr is not empty"; }
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: got '$1', expected '$2'"
+}
+
+assert_dir() {
+	[ -d "$1" ] && [ ! -L "$1" ] || { dump_tracerd; fail "directory $1 does not exist"; }
+}
+
+assert_absent() {
+	[ ! -e "$1" ] && [ ! -L "$1" ] || { ls -ld "$1" >&2; dump_tracerd; fail "$1 exists"; }
+}
+
+# assert_same_stat A B: same mode, owner and group (as native).
+assert_same_stat() {
+	local a b
+	a=$(stat -c '%A %U %G' "$1")
+	b=$(stat -c '%A %U %G' "$2")
+	[ "$a" = "$b" ] || fail "native $1 is '$a', supervised $2 is '$b'"
+}
+
+# tree_snapshot DIR: relative path, type, mode, owner, group and ACLs of
+# everything below DIR, sorted (compare a native with a supervised tree).
+tree_snapshot() {
+	(cd "$1" && find . -mindepth 1 -printf '%P %y %#m %u %g\n' | sort &&
+		getfacl -R -p -s . 2>/dev/null | sed '/^$/d')
+}
+
+assert_same_tree() {
+	tree_snapshot "$1" >"$T/tree.native"
+	tree_snapshot "$2" >"$T/tree.sup"
+	diff -u "$T/tree.native" "$T/tree.sup" >&2 || fail "trees differ: $1 (native) vs $2 (supervised)"
+	[ -s "$T/tree.native" ] || fail "native tree $1 is empty"
+}
+
+# ---------------------------------------------------------------- audit log
+# audit_q [FILTER...]: print the records of $TRACERD_LOG matching every
+# FILTER: key=value (exact; value null matches JSON null; numbers compare as
+# text), key^=prefix, key!=value, key? (present), !key (absent).
+AUDIT_PY='
+import json, sys
+flt = sys.argv[2:]
+def match(r, f):
+    if f.endswith("?"):
+        return f[:-1] in r
+    if f.startswith("!"):
+        return f[1:] not in r
+    for op in ("^=", "!=", "="):
+        if op in f:
+            k, v = f.split(op, 1)
+            break
+    else:
+        raise SystemExit("bad filter " + f)
+    x = r.get(k, KeyError)
+    s = "null" if x is None else str(x)
+    if op == "^=":
+        return x is not KeyError and s.startswith(v)
+    if op == "!=":
+        return x is KeyError or s != v
+    return x is not KeyError and s == v
+with open(sys.argv[1], "rb") as fh:
+    for raw in fh:
+        r = json.loads(raw.decode("utf-8"))
+        if all(match(r, f) for f in flt):
+            sys.stdout.write(raw.decode("utf-8"))
+'
+audit_q() {
+	"$PY" -c "$AUDIT_PY" "${TRACERD_LOG:?}" "$@"
+}
+
+audit_count() {
+	audit_q "$@" | wc -l
+}
+
+# expect_record FILTER...: exactly one record matches (calls are unique by path).
+expect_record() {
+	local n
+	n=$(audit_count "$@")
+	[ "$n" -eq 1 ] && return 0
+	diag "--- records with ${1}:"
+	audit_q "$1" | sed 's/^/  /' >&2 || true
+	dump_tracerd
+	fail "expected exactly 1 audit record matching [$*], found $n"
+}
+
+expect_no_record() {
+	local n
+	n=$(audit_count "$@")
+	[ "$n" -eq 0 ] || { audit_q "$@" >&2; fail "expected no audit record matching [$*], found $n"; }
+}
+
+# expect_records N FILTER...
+expect_records() {
+	local want=$1 n
+	shift
+	n=$(audit_count "$@")
+	[ "$n" -eq "$want" ] || { dump_tracerd; fail "expected $want audit records matching [$*], found $n"; }
+}
+
+# audit_wellformed LOG: every line is UTF-8 JSON with the keys of issue 2.
+WELLFORMED_PY='
+import json, re, sys
+ts = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|\+00:00)$")
+need = ["ts", "pid", "tid", "uid", "exe", "comm", "cwd", "syscall", "path",
+        "resolved", "mode", "decision", "errno"]
+events = {"start", "stop", "attach", "detach", "reject", "lost", "lost-records"}
+bad = 0
+with open(sys.argv[1], "rb") as fh:
+    data = fh.read()
+if data and not data.endswith(b"\n"):
+    print("last line is not terminated"); bad += 1
+for n, raw in enumerate(data.splitlines(), 1):
+    try:
+        r = json.loads(raw.decode("utf-8"))
+    except Exception as e:
+        print("line %d: not UTF-8 JSON (%s): %r" % (n, e, raw[:200])); bad += 1; continue
+    why = []
+    if not ts.match(str(r.get("ts"))):
+        why.append("ts")
+    if "event" in r:
+        if r["event"] not in events:
+            why.append("event name")
+    else:
+        why += ["missing " + k for k in need if k not in r]
+        if r.get("syscall") not in ("mkdir", "mkdirat"):
+            why.append("syscall")
+        if (r.get("syscall") == "mkdirat") != ("dirfd" in r):
+            why.append("dirfd presence")
+        if not re.match(r"^[0-7]{4}$", str(r.get("mode"))):
+            why.append("mode")
+        d = r.get("decision")
+        if d not in ("emulated", "denied", "error"):
+            why.append("decision")
+        e = r.get("errno")
+        if e is not None and not re.match(r"^E[A-Z0-9]+$", str(e)):
+            why.append("errno")
+        if d in ("denied", "error") and not r.get("reason"):
+            why.append("reason missing")
+        if d == "denied" and e != "EPERM":
+            why.append("denied without EPERM")
+    if why:
+        print("line %d: %s: %s" % (n, ", ".join(why), raw[:300])); bad += 1
+sys.exit(1 if bad else 0)
+'
+audit_wellformed() {
+	"$PY" -c "$WELLFORMED_PY" "$1"
+}
+
+# ---------------------------------------------------------------- features
+need_prog() {
+	[ -x "$PROGS/$1" ] || fail "test program $PROGS/$1 is missing (make integration builds it)"
+}
+
+# nobody_files: $NBIN, a directory uid 65534 can use holding tracerd and
+# libnotif.so: the build directory itself when nobody can reach it, else a
+# 0755 copy. Sets NTRACERD and NLIB.
+nobody_files() {
+	if "${AS_NOBODY[@]}" test -x "$TRACERD" -a -r "$LIBNOTIF" -a -x "$PROGS/mk" 2>/dev/null; then
+		NTRACERD=$TRACERD
+		NLIB=$LIBNOTIF
+		NPROGS=$PROGS
+		return 0
+	fi
+	NBIN=$WORK/.nobody-bin
+	mkdir -p "$NBIN/progs"
+	cp "$TRACERD" "$NBIN/tracerd"
+	cp "$LIBNOTIF" "$NBIN/libnotif.so"
+	cp -r "$PROGS/." "$NBIN/progs/"
+	chmod -R a+rX "$NBIN"
+	NTRACERD=$NBIN/tracerd
+	NLIB=$NBIN/libnotif.so
+	NPROGS=$NBIN/progs
+}
+
+# mount_tmpfs DIR OPTIONS: a tmpfs unmounted by the cleanup trap.
+mount_tmpfs() {
+	mount -t tmpfs -o "$2" notif-it "$1" || return 1
+	echo "$1" >>"$WORK/.priv/mounts"
+}
+
+# mount_bind SRC DIR [OPTIONS]: a bind mount unmounted by the cleanup trap.
+mount_bind() {
+	mount --bind "$1" "$2" || return 1
+	echo "$2" >>"$WORK/.priv/mounts"
+	[ -z "${3:-}" ] || mount -o "remount,bind,$3" "$2"
+}
