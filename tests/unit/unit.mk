@@ -14,6 +14,13 @@ UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
 UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
 UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl
 
+# tracerd's pure parts, each enabled once the sources it links exist (the
+# daemon lands file by file).
+UNIT_SRC_json := tracerd/json.c tests/unit/jsoncheck.c
+UNIT_OPT := json
+UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \
+	$(filter-out $(wildcard $(UNIT_SRC_$(t))),$(UNIT_SRC_$(t)))),,$(t)))
+
 
 UNIT_BINS := $(addprefix $(B)/unit/test_,$(UNIT_TESTS))
 UNIT_CFLAGS = $(CFLAGS) -I. -Icommon -Ishim -Itracerd
