@@ -23,6 +23,7 @@ $(BENCH_DIR)/bench-start: tests/bench/start.c $(BENCH_HDRS) | $(BENCH_DIR)
 bench-bins: $(BENCH_BINS)
 
 bench: all $(BENCH_BINS)
-	B=$(B) bash tests/bench/run.sh
+	B=$(B) BENCH_THREADS=$(BENCH_THREADS) \
+		BENCH_CMD='make bench' bash tests/bench/run.sh
 
 .PHONY: bench-bins

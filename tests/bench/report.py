@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""The table of `make bench`: medians and min-max per (variant, metric) and
+the goals of issue 7, each a median of ratios computed within one round.
+
+usage: report.py RES.tsv NOTES HEADER-LINE...
+RES.tsv lines: round <TAB> variant <TAB> metric <TAB> value (ns, calls/s,
+KiB or a count)."""
+import statistics
+import sys
+from collections import defaultdict
+
+LABEL = {
+    "native": "native",
+    "allowall": "allow-all filter",
+    "floor": "floor supervisor",
+    "tracerd": "tracerd + libnotif.so",
+    "seed": "seed-style supervisor",
+    "strace": "strace --seccomp-bpf",
+}
+
+# (title, metric, unit, divisor, variants)
+ROWS = [
+    ("getpid", "getpid", "ns", 1, ["native", "allowall", "floor", "tracerd"]),
+    ("mkdir allowed (fresh)", "mkdir", "us", 1e3,
+     ["native", "floor", "tracerd", "seed", "strace"]),
+    ("mkdir EEXIST", "eexist", "us", 1e3, ["native", "floor", "tracerd", "seed", "strace"]),
+    ("mkdir denied (EPERM)", "denied", "us", 1e3, ["floor", "tracerd", "seed"]),
+    ("start /bin/true", "start", "ms", 1e6, ["native", "tracerd"]),
+]
+TP_NS = (1, 8, 64)
+
+# (text, metric, numerator, denominator, op, bound)
+GOALS = [
+    ("getpid: libnotif / allow-all", "getpid", "tracerd", "allowall", "<=", 1.03),
+    ("mkdir: tracerd / floor (aim 1.5)", "mkdir", "tracerd", "floor", "<=", 2.0),
+    ("mkdir: tracerd / strace (aim 0.67)", "mkdir", "tracerd", "strace", "<=", 1.0),
+    ("mkdir: seed-style / tracerd", "mkdir", "seed", "tracerd", ">=", 5.0),
+    ("denied: tracerd / floor deny", "denied", "tracerd", "floor", "<=", 2.0),
+    ("start: libnotif / native", "start", "tracerd", "native", "<=", 1.25),
+    ("throughput 8 progs: tracerd / floor", "tp8_cps", "tracerd", "floor", ">=", 0.8),
+]
+RSS_GOAL_MIB = 4.0
+
+
+def load(path):
+    vals = defaultdict(dict)  # (variant, metric) -> {round: value}
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            rnd, var, metric, value = parts
+            vals[(var, metric)][rnd] = float(value)
+    return vals
+
+
+def fmt(v, unit):
+    if unit == "/s":
+        return "%.0f" % v
+    if v >= 100:
+        return "%.0f" % v
+    return "%.2f" % v if v < 10 else "%.1f" % v
+
+
+def table(vals):
+    print("%-26s %-24s %10s  %-21s %3s" % ("test", "variant", "median", "min-max", "n"))
+    for title, metric, unit, div, variants in ROWS:
+        first = True
+        for var in variants:
+            got = list(vals.get((var, metric), {}).values())
+            if got:
+                xs = [x / div for x in got]
+                med = "%s %s" % (fmt(statistics.median(xs), unit), unit)
+                rng = "%s-%s" % (fmt(min(xs), unit), fmt(max(xs), unit))
+                cnt = str(len(xs))
+            else:
+                med, rng, cnt = "n/a", "", "0"
+            print("%-26s %-24s %10s  %-21s %3s" % (title if first else "", LABEL[var],
+                                                   med.strip(), rng, cnt))
+            first = False
+
+
+def med_range(xs, div, unit):
+    if not xs:
+        return "n/a", ""
+    xs = [x / div for x in xs]
+    return fmt(statistics.median(xs), unit), "%s-%s" % (fmt(min(xs), unit), fmt(max(xs), unit))
+
+
+def throughput(vals):
+    print()
+    print("%-30s %16s  %-15s %10s %10s" % ("throughput (mkdir+rmdir loops)", "calls/s median",
+                                          "min-max", "p50 us", "p99 us"))
+    for n in TP_NS:
+        for var in ("floor", "tracerd"):
+            def get(m):
+                return list(vals.get((var, "tp%d_%s" % (n, m)), {}).values())
+            cps, rng = med_range(get("cps"), 1, "/s")
+            p50, _ = med_range(get("p50"), 1e3, "us")
+            p99, _ = med_range(get("p99"), 1e3, "us")
+            print("%-30s %16s  %-15s %10s %10s" % ("N=%-3d %s" % (n, LABEL[var]), cps, rng,
+                                                    p50, p99))
+
+
+def memory(vals):
+    print()
+    cnt = list(vals.get(("tracerd", "attached_n"), {}).values())
+    for what, n in (("baseline", "0"), ("attached", "%d" % cnt[0] if cnt else "N")):
+        rss = list(vals.get(("tracerd", what + "_rss_kib"), {}).values())
+        fds = list(vals.get(("tracerd", what + "_fds"), {}).values())
+        print("tracerd with %4s idle programs attached: %s" % (
+            n, "RSS %.0f KiB, %.0f fds" % (rss[0], fds[0]) if rss and fds else "n/a"))
+
+
+def verdict(x, op, bound):
+    ok = x <= bound if op == "<=" else x >= bound
+    return "PASS" if ok else "MISS"
+
+
+def goals(vals):
+    print()
+    print("%-38s %8s  %-15s %-8s %s" % ("goal (median of per-round ratios)", "ratio",
+                                         "min-max", "bound", "result"))
+    for text, metric, num, den, op, bound in GOALS:
+        a = vals.get((num, metric), {})
+        b = vals.get((den, metric), {})
+        ratios = [a[r] / b[r] for r in a if r in b and b[r] > 0]
+        if not ratios:
+            print("%-38s %8s  %-15s %-8s %s" % (text, "n/a", "", "%s %g" % (op, bound), "n/a"))
+            continue
+        med = statistics.median(ratios)
+        print("%-38s %8.2f  %-15s %-8s %s" % (text, med, "%.2f-%.2f" % (min(ratios), max(ratios)),
+                                               "%s %g" % (op, bound), verdict(med, op, bound)))
+    rss = list(vals.get(("tracerd", "attached_rss_kib"), {}).values())
+    if rss:
+        mib = rss[0] / 1024
+        print("%-38s %8s  %-15s %-8s %s" % ("tracerd RSS, idle programs (MiB)", "%.2f" % mib, "",
+                                             "<= %g" % RSS_GOAL_MIB,
+                                             verdict(mib, "<=", RSS_GOAL_MIB)))
+    else:
+        print("%-38s %8s  %-15s %-8s %s" % ("tracerd RSS, idle programs (MiB)", "n/a", "",
+                                             "<= %g" % RSS_GOAL_MIB, "n/a"))
+
+
+def main():
+    res, notes = sys.argv[1], sys.argv[2]
+    print("== make bench: libnotif + tracerd side by side ==")
+    for line in sys.argv[3:]:
+        print(line)
+    print("floor: 1 thread, epoll, process_vm_readv + ID_VALID + mkdir + one write(2) + SEND, "
+          "SYNC_WAKE_UP")
+    print("seed-style: the same with open/lseek/read/close of /proc/PID/mem, no SYNC_WAKE_UP")
+    print("mkdir times exclude the rmdir that empties each batch; denied path's parent exists "
+          "outside the allowed root")
+    print()
+    vals = load(res)
+    table(vals)
+    throughput(vals)
+    memory(vals)
+    goals(vals)
+    with open(notes) as f:
+        lines = [l.rstrip("\n") for l in f if l.strip()]
+    if lines:
+        print()
+        print("notes:")
+        for l in lines:
+            print("  " + l)
+
+
+if __name__ == "__main__":
+    main()

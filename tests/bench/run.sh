@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# make bench: the side-by-side benchmark of issue 7, on a tmpfs mounted under
+# /tmp for the run. Interleaved rounds with a rotating order; each round
+# records one value per (variant, metric) in $T/res.tsv; report.py prints the
+# medians, min-max and the goals (ratios taken within a round).
+#
+# Environment: BENCH_THREADS=K (tracerd --threads K), BENCH_ROUNDS (7),
+# BENCH_TP_ROUNDS (3), BENCH_TP_SECS (2), BENCH_IDLE (1000), B (build).
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+B=${B:-build}
+bin=$top/$B/bench
+lib=$top/$B/libnotif.so
+ROUNDS=${BENCH_ROUNDS:-7}
+TP_ROUNDS=${BENCH_TP_ROUNDS:-3}
+TP_SECS=${BENCH_TP_SECS:-2}
+IDLE=${BENCH_IDLE:-1000}
+THREADS=${BENCH_THREADS:-}
+N_FAST=20000		# calls per mkdir-type loop (floor, tracerd, strace, native)
+N_SLOW=5000		# seed-style: no SYNC_WAKE_UP, up to ~50 us a call
+N_START=300		# /bin/true starts per variant and round
+TMO="timeout -k 3 90"
+
+T=
+TPID=
+started=$(date +%s)
+
+stop_tracerd() {
+	[ -n "$TPID" ] || return 0
+	kill -TERM "$TPID" 2>/dev/null
+	for _ in $(seq 1 300); do
+		kill -0 "$TPID" 2>/dev/null || break
+		sleep 0.01
+	done
+	kill -KILL "$TPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
+	TPID=
+}
+
+cleanup() {
+	stop_tracerd
+	if [ -n "$T" ]; then
+		if mountpoint -q "$T"; then
+			umount "$T" 2>/dev/null || umount -l "$T"
+		else
+			rm -rf "$T"
+		fi
+		rmdir "$T" 2>/dev/null
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+for f in bench-loop bench-sup bench-start; do
+	[ -x "$bin/$f" ] || { echo "bench: $bin/$f missing (make bench)" >&2; exit 1; }
+done
+
+T=$(mktemp -d /tmp/notif-bench.XXXXXX) || exit 1
+chmod 0755 "$T"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1g,mode=0755 notif-bench "$T"; then
+	fs=tmpfs
+else
+	fs="$(stat -f -c %T /tmp) (NOT a tmpfs: run as root for the tmpfs)"
+fi
+mkdir -p "$T/allowed" "$T/denied" "$T/log" "$T/tp"
+DENIED=$T/denied/x		# parent exists, outside the allowed root: EPERM
+RES=$T/res.tsv
+NOTES=$T/notes
+: >"$RES"
+: >"$NOTES"
+SOCK=notif-bench-$$
+export TRACERD_SOCKET=$SOCK
+unset LD_PRELOAD NOTIF_ON_ERROR
+
+note() { echo "$*" >>"$NOTES"; }
+
+# tracerd's listening socket, polled in /proc/net/unix (flags 00010000).
+listening() {
+	awk -v n="@$SOCK" '$4 == "00010000" && $8 == n { f = 1 } END { exit !f }' /proc/net/unix
+}
+
+start_tracerd() {
+	local args=(--socket "$SOCK" --log "$T/log/audit.jsonl" --allow "$T/allowed")
+
+	[ -n "$THREADS" ] && args+=(--threads "$THREADS")
+	"$top/$B/tracerd" "${args[@]}" 2>>"$T/log/tracerd.err" &
+	TPID=$!
+	for _ in $(seq 1 500); do
+		listening && return 0
+		if ! kill -0 "$TPID" 2>/dev/null; then
+			wait "$TPID"
+			note "tracerd unavailable: exited $? at start: $(tail -n 2 "$T/log/tracerd.err" | tr '\n' ' ')"
+			TPID=
+			return 1
+		fi
+		sleep 0.01
+	done
+	note "tracerd unavailable: not listening on @$SOCK after 5 s"
+	stop_tracerd
+	return 1
+}
+
+up() { [ -n "$TPID" ] && kill -0 "$TPID" 2>/dev/null; }
+
+# record ROUND VARIANT < output: "METRIC VALUE ..." lines -> res.tsv
+record() {
+	awk -v r="$1" -v v="$2" 'NF >= 2 && $2 ~ /^[0-9.]+$/ && $1 != "mkdircalls" && $1 != "covered" {
+		print r "\t" v "\t" $1 "\t" $2 }' >>"$RES"
+}
+
+# The audit log must hold one record per mkdir the loop made.
+check_records() {
+	local out=$1 want got
+	want=$(awk '$1 == "mkdircalls" { s += $2 } END { print s + 0 }' <<<"$out")
+	got=$(grep -c '"syscall"' "$T/log/audit.jsonl" 2>/dev/null)
+	if [ "$want" != "$got" ]; then
+		note "records: tracerd logged ${got:-0} records for $want mkdir calls"
+	fi
+	grep -q '"decision":"error"' "$T/log/audit.jsonl" 2>/dev/null &&
+		note "records: tracerd logged error decisions: $(grep -m1 '"decision":"error"' "$T/log/audit.jsonl")"
+	: >"$T/log/audit.jsonl"	# O_APPEND writer: safe to truncate between runs
+}
+
+# CMD=(the command of one loop variant)
+loop_cmd() {
+	local L=("$bin/bench-loop" -n "$N_FAST" -d "$T/allowed" -x "$DENIED")
+	local S=("$bin/bench-sup" -l "$T/log/sup.log" -A "$T/allowed")
+
+	case $1 in
+	native) CMD=("${L[@]}" getpid mkdir eexist) ;;
+	allowall) CMD=("${L[@]}" -a getpid) ;;
+	floor) CMD=("${S[@]}" -s floor -- "${L[@]}" getpid mkdir eexist denied) ;;
+	tracerd) CMD=("$bin/bench-sup" -s none -P "$lib" -- "${L[@]}" getpid mkdir eexist denied) ;;
+	seed) CMD=("${S[@]}" -s seed -- "${L[@]}" -n "$N_SLOW" mkdir eexist denied) ;;
+	strace) CMD=(strace -f --seccomp-bpf -e trace=mkdir,mkdirat -o /dev/null "${L[@]}" mkdir eexist) ;;
+	esac
+}
+
+run_loop() {
+	local round=$1 v=$2 out
+
+	if [ "$v" = tracerd ] && ! up; then
+		return
+	fi
+	if [ "$v" = strace ] && ! command -v strace >/dev/null; then
+		return
+	fi
+	loop_cmd "$v"
+	if ! out=$($TMO "${CMD[@]}" 2>>"$T/log/errors"); then
+		note "round $round: $v failed: $(tail -n 1 "$T/log/errors")"
+		return
+	fi
+	if [ "$v" = tracerd ]; then
+		if ! grep -q '^covered 1$' <<<"$out"; then
+			note "round $round: the tracerd loop was not covered by libnotif"
+			return
+		fi
+		check_records "$out"
+	fi
+	record "$round" "$v" <<<"$out"
+	: >"$T/log/sup.log"
+}
+
+run_start() {
+	local round=$1 v=$2 out pre=()
+
+	if [ "$v" = tracerd ]; then
+		up || return
+		pre=(-P "$lib")
+	fi
+	if ! out=$($TMO "$bin/bench-start" -n "$N_START" "${pre[@]}" /bin/true 2>>"$T/log/errors"); then
+		note "round $round: start/$v failed: $(tail -n 1 "$T/log/errors")"
+		return
+	fi
+	record "$round" "$v" <<<"$out"
+	: >"$T/log/audit.jsonl"
+}
+
+run_tp() {
+	local round=$1 v=$2 n=$3 out sup
+
+	case $v in
+	floor) sup=(-s floor -l "$T/log/sup.log" -A "$T/allowed") ;;
+	tracerd) up || return; sup=(-s none -P "$lib") ;;
+	esac
+	if ! out=$($TMO "$bin/bench-sup" "${sup[@]}" -N "$n" -b -o "$T/tp/r.%i" -- \
+		"$bin/bench-loop" -T "$TP_SECS" -d "$T/allowed" -o "$T/tp/r.%i" -r 3 -w 4 tp \
+		2>>"$T/log/errors"); then
+		note "round $round: throughput $v N=$n failed: $(tail -n 1 "$T/log/errors")"
+		return
+	fi
+	awk -v r="$round" -v v="$v" '$1 == "tp" {
+		print r "\t" v "\ttp" $2 "_cps\t" $3
+		print r "\t" v "\ttp" $2 "_p50\t" $4
+		print r "\t" v "\ttp" $2 "_p99\t" $5
+		if ($6 > 0) print "throughput " v " N=" $2 ": " $6 " failed calls" > "/dev/stderr" }' \
+		<<<"$out" >>"$RES" 2>>"$NOTES"
+	rm -f "$T"/tp/r.*
+	: >"$T/log/sup.log"
+	: >"$T/log/audit.jsonl"
+}
+
+# tracerd's RSS and fds with IDLE supervised programs that sleep on a pipe.
+run_idle() {
+	local out covered
+
+	up || return
+	if ! out=$($TMO "$bin/bench-sup" -s none -P "$lib" -N "$IDLE" -b -M "$TPID" -- \
+		"$bin/bench-loop" -r 3 -w 4 idle 2>>"$T/log/errors"); then
+		note "idle: $IDLE attached programs failed: $(tail -n 1 "$T/log/errors")"
+	fi
+	covered=$(grep -c '^covered 1$' <<<"$out")
+	[ "$covered" = "$IDLE" ] || note "idle: only $covered of $IDLE programs were supervised"
+	awk '$1 == "baseline" || $1 == "attached" {
+		print "1\ttracerd\t" $1 "_rss_kib\t" $4
+		print "1\ttracerd\t" $1 "_fds\t" $6
+		if ($1 == "attached") print "1\ttracerd\tattached_n\t" $2 }' <<<"$out" >>"$RES"
+	: >"$T/log/audit.jsonl"
+}
+
+rotate() {	# rotate ROUND WORD... : the words, starting at ROUND mod count
+	local r=$1
+	shift
+	local a=("$@") n=$#
+	for ((i = 0; i < n; i++)); do
+		echo "${a[$(((i + r) % n))]}"
+	done
+}
+
+start_tracerd
+for ((r = 0; r < ROUNDS; r++)); do
+	for v in $(rotate "$r" native allowall floor tracerd seed strace); do
+		run_loop "$r" "$v"
+	done
+	for v in $(rotate "$r" native tracerd); do
+		run_start "$r" "$v"
+	done
+done
+for ((r = 0; r < TP_ROUNDS; r++)); do
+	for n in 1 8 64; do
+		for v in $(rotate "$((r + n))" floor tracerd); do
+			run_tp "$r" "$v" "$n"
+		done
+	done
+done
+run_idle
+if [ -n "$TPID" ] && ! up; then
+	note "tracerd died during the run: $(tail -n 2 "$T/log/tracerd.err" | tr '\n' ' ')"
+fi
+stop_tracerd
+
+/usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" \
+	"command: ${BENCH_CMD:-tests/bench/run.sh}${THREADS:+ BENCH_THREADS=$THREADS}" \
+	"date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  kernel: $(uname -r)  cpus: $(nproc)  fs: $fs" \
+	"tracerd: $(if [ -n "$THREADS" ]; then echo "--threads $THREADS"; else echo "default threads (BENCH_THREADS unset)"; fi)  rounds: $ROUNDS loops/start, $TP_ROUNDS throughput x ${TP_SECS}s  run time: $(($(date +%s) - started)) s"
