@@ -1,0 +1,255 @@
+/* The audit log writer. Records and any truncation are serialized under one
+ * lock, each record is one write(2) on an O_APPEND fd, and a record that
+ * cannot be written is never silently dropped: the caller answers EPERM,
+ * the line goes to stderr and a `lost-records` event follows later. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "call.h"
+#include "log.h"
+
+static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
+static int audit_fd = -1;
+static char audit_path[PATH_MAX];
+static unsigned long audit_lost;
+
+/* mkdir -p for the log's parent, 0700. */
+static int make_parents(const char *path)
+{
+	char dir[PATH_MAX];
+	size_t n = strnlen(path, sizeof(dir));
+
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, path, n + 1);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Cut a torn last line (a crash mid-write of another program, or a full
+ * disk) so that every line in the log parses. */
+static int cut_torn(int fd, size_t *torn)
+{
+	struct stat st;
+	char buf[4096];
+	off_t end, pos;
+
+	*torn = 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	end = st.st_size;
+	pos = end;
+	while (pos > 0) {
+		size_t want = pos < (off_t)sizeof(buf) ? (size_t)pos : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, pos - (off_t)want);
+
+		if (n != (ssize_t)want)
+			return n < 0 ? -errno : -EIO;
+		for (ssize_t i = n - 1; i >= 0; i--) {
+			if (buf[i] != '\n')
+				continue;
+			pos = pos - (off_t)want + i + 1;
+			goto found;
+		}
+		pos -= (off_t)want;
+	}
+found:
+	if (pos == end)
+		return 0;
+	if (ftruncate(fd, pos) < 0)
+		return -errno;
+	*torn = (size_t)(end - pos);
+	return 0;
+}
+
+static int open_log(void)
+{
+	int fd = open(audit_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int audit_open(const char *path, size_t *torn)
+{
+	int fd, r;
+
+	*torn = 0;
+	if (strcmp(path, "-") == 0) {
+		audit_fd = STDOUT_FILENO;
+		return 0;
+	}
+	if (strlen(path) >= sizeof(audit_path))
+		return -ENAMETOOLONG;
+	strcpy(audit_path, path);
+	r = make_parents(audit_path);
+	if (r < 0)
+		return r;
+	fd = open_log();
+	if (fd < 0)
+		return fd;
+	r = cut_torn(fd, torn);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	audit_fd = fd;
+	return 0;
+}
+
+void audit_close(void)
+{
+	if (audit_fd > STDERR_FILENO)
+		close(audit_fd);
+	audit_fd = -1;
+}
+
+/* Reopen a log that was deleted (or renamed away) under us. */
+static void reopen_if_gone(void)
+{
+	struct stat st;
+	int fd;
+
+	if (audit_fd <= STDERR_FILENO || fstat(audit_fd, &st) < 0 || st.st_nlink > 0)
+		return;
+	fd = open_log();
+	if (fd < 0) {
+		log_error_errno(fd, "audit log %s was deleted and cannot be recreated", audit_path);
+		return;
+	}
+	close(audit_fd);
+	audit_fd = fd;
+	log_warn("audit log %s was deleted; recreated it", audit_path);
+}
+
+/* One write(2). A short write is cut back off so that no line is torn:
+ * with O_APPEND the partial bytes are the file's last n bytes. */
+static int write_locked(const char *line, size_t len)
+{
+	struct stat st;
+	ssize_t n = write(audit_fd, line, len);
+
+	if (n == (ssize_t)len)
+		return 0;
+	if (n < 0)
+		return -errno;
+	if (audit_fd > STDERR_FILENO && fstat(audit_fd, &st) == 0 && st.st_size >= n)
+		(void)!ftruncate(audit_fd, st.st_size - n);
+	return -ENOSPC;
+}
+
+static int flush_lost_locked(void)
+{
+	char buf[256];
+	struct jbuf j;
+	int n, r;
+
+	if (!audit_lost)
+		return 0;
+	audit_begin(&j, buf, sizeof(buf));
+	json_key_cstr(&j, "event", "lost-records");
+	json_key_int(&j, "count", (long long)audit_lost);
+	n = json_end(&j);
+	r = write_locked(buf, (size_t)n);
+	if (r == 0)
+		audit_lost = 0;
+	return r;
+}
+
+int audit_write(const char *line, size_t len)
+{
+	int r;
+
+	pthread_mutex_lock(&audit_lock);
+	reopen_if_gone();
+	r = flush_lost_locked();
+	if (r == 0)
+		r = write_locked(line, len);
+	if (r < 0) {
+		audit_lost++;
+		fprintf(stderr, "audit-lost: %.*s", (int)len, line);
+	}
+	pthread_mutex_unlock(&audit_lock);
+	return r;
+}
+
+void audit_begin(struct jbuf *j, char *buf, size_t cap)
+{
+	struct timespec ts;
+	struct tm tm;
+	char s[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	json_begin(j, buf, cap);
+	json_key_cstr(j, "ts", s);
+}
+
+int audit_event(const char *event, pid_t pid, const char *reason)
+{
+	char buf[1024];
+	struct jbuf j;
+	int n;
+
+	audit_begin(&j, buf, sizeof(buf));
+	json_key_cstr(&j, "event", event);
+	if (pid > 0)
+		json_key_int(&j, "pid", pid);
+	if (reason)
+		json_key_cstr(&j, "reason", reason);
+	n = json_end(&j);
+	if (n < 0)
+		return n;
+	return audit_write(buf, (size_t)n);
+}
+
+int audit_record(const struct call *c, char *buf, size_t cap)
+{
+	struct jbuf j;
+	char mode[8];
+
+	audit_begin(&j, buf, cap);
+	json_key_int(&j, "pid", c->tgid > 0 ? c->tgid : c->tid);
+	json_key_int(&j, "tid", c->tid);
+	if (c->fsuid == (uid_t)-1)
+		json_key_null(&j, "uid");
+	else
+		json_key_int(&j, "uid", c->fsuid);
+	json_key_cstr(&j, "exe", c->have_facts ? c->exe : NULL);
+	json_key_cstr(&j, "comm", c->have_facts ? c->comm : NULL);
+	json_key_cstr(&j, "cwd", c->have_facts ? c->cwd : NULL);
+	json_key_cstr(&j, "syscall", c->kind == SYSCALLS_OTHER ? "other" : syscalls_kind_name(c->kind));
+	if (c->kind == SYSCALLS_MKDIRAT) {
+		if (c->dirfd == AT_FDCWD)
+			json_key_cstr(&j, "dirfd", "AT_FDCWD");
+		else
+			json_key_int(&j, "dirfd", c->dirfd);
+	}
+	json_key_cstr(&j, "path", c->path_ok ? c->path : NULL);
+	json_key_cstr(&j, "resolved", c->have_resolved ? c->resolved : NULL);
+	snprintf(mode, sizeof(mode), "%04o", c->mode & 07777);
+	json_key_cstr(&j, "mode", mode);
+	json_key_cstr(&j, "decision", decision_name(c->decision));
+	json_key_cstr(&j, "errno", c->err ? strerrorname_np(c->err) : NULL);
+	if (c->decision != DECISION_EMULATED)
+		json_key_cstr(&j, "reason", c->reason ? c->reason : "unknown");
+	return json_end(&j);
+}

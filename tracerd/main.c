@@ -1,0 +1,190 @@
+/* tracerd: set-up, then the answering threads, then a clean stop.
+ * Exit codes: 0 clean stop, 1 runtime failure, 2 usage, 3 socket served. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../common/compat.h"
+#include "../common/sockname.h"
+#include "audit.h"
+#include "log.h"
+#include "loop.h"
+#include "options.h"
+#include "tracerd.h"
+
+#define TRACERD_VERSION "0.1.0"
+
+/* libnotif.so stays inert in a process that defines this. */
+const char tracerd_marker[] __attribute__((visibility("default"))) = "tracerd";
+
+struct daemon daemon_cfg;
+
+/* Raise the soft fd limit to the hard one; keep room for the spare fd. */
+static unsigned raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	rl.rlim_cur = rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+	(void)getrlimit(RLIMIT_NOFILE, &rl);
+	return rl.rlim_cur > 64 + 16 ? (unsigned)(rl.rlim_cur - 64) : 16;
+}
+
+/* Each allowed root is known by its identity, taken now: a symlink given
+ * with --allow names the directory it points to at start. */
+static int open_roots(const struct options *o)
+{
+	static const char *const def[] = { "/tmp" };
+	const char *const *dirs = o->nallow ? o->allow : def;
+	unsigned n = o->nallow ? o->nallow : 1;
+
+	for (unsigned i = 0; i < n; i++) {
+		int fd = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+		if (fd < 0)
+			return log_error_errno(-errno, "--allow '%s'", dirs[i]);
+		r = ident_at(fd, "", AT_EMPTY_PATH, &daemon_cfg.roots[i]);
+		close(fd);
+		if (r < 0)
+			return log_error_errno(r, "--allow '%s': statx", dirs[i]);
+	}
+	daemon_cfg.nroots = n;
+	return 0;
+}
+
+static int setup_self(void)
+{
+	struct seccomp_notif_sizes sizes;
+	const char *delay = getenv("TRACERD_TEST_DELAY_MS");
+	int r;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		return log_error_errno(-errno, "seccomp user notification unavailable");
+	daemon_cfg.notif_size = sizes.seccomp_notif > sizeof(struct seccomp_notif) ?
+					sizes.seccomp_notif : sizeof(struct seccomp_notif);
+	daemon_cfg.resp_size = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp) ?
+				       sizes.seccomp_notif_resp : sizeof(struct seccomp_notif_resp);
+	daemon_cfg.self_rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (daemon_cfg.self_rootfd < 0)
+		return log_error_errno(-errno, "cannot open /");
+	r = ident_at(daemon_cfg.self_rootfd, "", AT_EMPTY_PATH, &daemon_cfg.self_root);
+	if (r < 0)
+		return log_error_errno(r, "statx /");
+	r = target_self_creds(&daemon_cfg.self_creds);
+	if (r < 0)
+		return log_error_errno(r, "cannot read /proc/self/status");
+	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+	return 0;
+}
+
+/* Bind and listen; -EADDRINUSE when the name is already served. */
+static int listen_on(const char *name)
+{
+	struct sockaddr_un addr;
+	socklen_t len = sockname_addr(name, &addr);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), r;
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* READY=1 to $NOTIFY_SOCKET, without libsystemd. */
+static void notify_ready(void)
+{
+	const char *p = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (!p || (p[0] != '/' && p[0] != '@') || strlen(p) >= sizeof(addr.sun_path))
+		return;
+	memcpy(addr.sun_path, p, strlen(p));
+	if (p[0] == '@')
+		addr.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(p));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	(void)sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&addr, len);
+	close(fd);
+}
+
+static int open_log(const struct options *o)
+{
+	char path[PATH_MAX], why[96];
+	size_t torn = 0;
+	int r;
+
+	if (o->log) {
+		snprintf(path, sizeof(path), "%s", o->log);
+	} else if ((r = options_default_log(path, sizeof(path))) < 0) {
+		return log_error_errno(r, "no default log path (set --log, XDG_STATE_HOME or HOME)");
+	}
+	r = audit_open(path, &torn);
+	if (r < 0)
+		return log_error_errno(r, "cannot open the audit log '%s'", path);
+	snprintf(why, sizeof(why), "cut a torn last line of %zu bytes", torn);
+	return audit_event("start", getpid(), torn ? why : NULL) < 0 ? -EIO : 0;
+}
+
+int main(int argc, char **argv)
+{
+	char err[256], name[SOCKNAME_MAX + 1];
+	struct options o;
+	int fd, r;
+
+	if (options_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tracerd: %s\nTry 'tracerd --help'.\n", err);
+		return 2;
+	}
+	if (o.help || o.version) {
+		fputs(o.help ? options_usage : "tracerd " TRACERD_VERSION "\n", stdout);
+		return 0;
+	}
+	log_setup(o.level_prefix);
+	if (sockname_get(o.socket, geteuid(), name) < 0) {
+		fprintf(stderr, "tracerd: the socket name must be 1-107 bytes\n");
+		return 2;
+	}
+	if (open_roots(&o) < 0)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	client_set_limits(raise_nofile());
+	if (setup_self() < 0)
+		return 1;
+	fd = listen_on(name);
+	if (fd == -EADDRINUSE) {
+		log_error("socket @%s is already served", name);
+		return 3;
+	}
+	if (fd < 0)
+		return log_error_errno(fd, "cannot listen on @%s", name), 1;
+	if (open_log(&o) < 0)
+		return 1;
+	r = loop_start(fd, o.threads);
+	if (r < 0)
+		return log_error_errno(r, "cannot start the answering threads"), 1;
+	log_info("listening on @%s", name);
+	notify_ready();
+	r = loop_supervise();
+	(void)audit_event("stop", getpid(), NULL);
+	audit_close();
+	return r;
+}

@@ -1,0 +1,178 @@
+/* One intercepted call: RECV, evaluate for the target, create when the
+ * policy allows, write the record, then SEND. The record reaches the log
+ * before the answer, and if it cannot, the answer is EPERM. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/compat.h"
+#include "emulate.h"
+#include "notif.h"
+#include "policy.h"
+#include "resolve.h"
+#include "target.h"
+#include "tracerd.h"
+
+struct notif_ctx *notif_ctx_new(void)
+{
+	struct notif_ctx *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->req = calloc(1, daemon_cfg.notif_size);
+	x->resp = calloc(1, daemon_cfg.resp_size);
+	if (!x->req || !x->resp) {
+		notif_ctx_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void notif_ctx_free(struct notif_ctx *x)
+{
+	if (!x)
+		return;
+	free(x->req);
+	free(x->resp);
+	free(x);
+}
+
+static void call_init(struct call *c, const struct seccomp_notif *req)
+{
+	c->id = req->id;
+	c->tid = (pid_t)req->pid;
+	c->arch = req->data.arch;
+	c->nr = (uint32_t)req->data.nr;
+	c->kind = syscalls_classify(c->arch, c->nr);
+	c->tgid = 0;
+	c->ns_tgid = c->ns_tid = -1;
+	c->fsuid = (uid_t)-1;
+	c->path_ok = false;
+	c->have_facts = false;
+	c->have_resolved = false;
+	c->reason = NULL;
+	if (c->kind == SYSCALLS_MKDIRAT) {
+		c->dirfd = (int)(uint32_t)req->data.args[0];
+		c->path_ptr = req->data.args[1];
+		c->mode = (unsigned)req->data.args[2];
+	} else {
+		c->dirfd = 0;
+		c->path_ptr = req->data.args[0];
+		c->mode = (unsigned)req->data.args[1];
+	}
+}
+
+/* Resolve, ask the policy what it needs, create or answer. */
+static void decide(struct call *c, int procfd)
+{
+	struct resolve_in in = {
+		.procfd = procfd, .ns_tgid = c->ns_tgid, .ns_tid = c->ns_tid,
+		.self_rootfd = daemon_cfg.self_rootfd, .self_root = daemon_cfg.self_root,
+	};
+	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN };
+	struct resolve_out out;
+	int r;
+
+	f.resolve = resolve_parent(&in, c, &out);
+	f.deny = out.deny;
+	f.type = out.type;
+	for (;;) {
+		switch (policy_decide(&f, c)) {
+		case POLICY_NEED_WITHIN:
+			f.within = resolve_within(out.parentfd, daemon_cfg.roots, daemon_cfg.nroots);
+			continue;
+		case POLICY_NEED_PROBE:
+			f.probe = emulate_probe(out.parentfd, out.last);
+			continue;
+		case POLICY_CREATE:
+			r = emulate_mkdir(out.parentfd, out.last, c->mode, c->umask);
+			c->decision = DECISION_EMULATED;
+			c->err = -r;
+			break;
+		case POLICY_ANSWER:
+			break;
+		}
+		break;
+	}
+	if (out.parentfd >= 0)
+		close(out.parentfd);
+}
+
+/* Everything between RECV and the record. Every read of the target is
+ * trusted only once NOTIF_ID_VALID confirmed the thread is still ours. */
+static void evaluate(struct call *c, int listener)
+{
+	struct creds cr;
+	int procfd, r;
+
+	if (c->kind == SYSCALLS_OTHER)
+		return policy_error(c, ENOSYS, "syscall not in the table");
+	if (c->tid == 0)
+		return policy_error(c, EPERM, "target not visible in tracerd's pid namespace");
+	procfd = target_procfd(c->tid);
+	if (procfd < 0)
+		return policy_error(c, EPERM, "target vanished");
+	r = target_read_path(c);
+	if (!target_valid(listener, c->id)) {
+		c->path_ok = false;
+		policy_error(c, EPERM, "target vanished");
+	} else if (r == -EFAULT) {
+		policy_error(c, EFAULT, "path unreadable");
+	} else if (r == -ENAMETOOLONG) {
+		policy_error(c, ENAMETOOLONG, "no NUL within PATH_MAX");
+	} else if (r < 0) {
+		policy_error(c, EPERM, "target memory unreadable");
+	} else if (target_status(procfd, c, &cr) < 0) {
+		policy_error(c, EPERM, "target's /proc unreadable");
+	} else {
+		target_facts(procfd, c);
+		if (c->path[0] == '\0') {
+			c->decision = DECISION_EMULATED;
+			c->err = ENOENT;
+		} else if (!creds_equal(&cr, &daemon_cfg.self_creds)) {
+			policy_error(c, EPERM, "credentials");
+		} else {
+			decide(c, procfd);
+		}
+	}
+	close(procfd);
+}
+
+static void test_delay(void)
+{
+	struct timespec ts;
+
+	if (!daemon_cfg.delay_ms)
+		return;
+	ts.tv_sec = daemon_cfg.delay_ms / 1000;
+	ts.tv_nsec = (long)(daemon_cfg.delay_ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int notif_handle(struct notif_ctx *x, int listener)
+{
+	struct call *c = &x->call;
+	int n;
+
+	memset(x->req, 0, daemon_cfg.notif_size);
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, x->req) < 0)
+		return (errno == ENOENT || errno == EINTR) ? 0 : -errno;
+	call_init(c, x->req);
+	test_delay();
+	evaluate(c, listener);
+	n = audit_record(c, x->line, sizeof(x->line));
+	if (n < 0 || audit_write(x->line, (size_t)n) < 0)
+		c->err = EPERM;	/* no record, no success */
+	memset(x->resp, 0, daemon_cfg.resp_size);
+	x->resp->id = c->id;
+	x->resp->error = c->err ? -c->err : 0;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
+		(void)audit_event("lost", c->tgid > 0 ? c->tgid : c->tid,
+				  "target interrupted or killed before the answer");
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* Option parsing, kept apart from main() so that it can be unit-tested. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+const char options_usage[] =
+	"Usage: tracerd [OPTIONS]\n"
+	"Supervise directory creation of programs run with LD_PRELOAD=libnotif.so.\n"
+	"\n"
+	"  --socket NAME     abstract socket name (default: $TRACERD_SOCKET, else tracerd-<euid>)\n"
+	"  --log PATH|-      audit log (default: $XDG_STATE_HOME/tracerd/audit.jsonl)\n"
+	"  --allow DIR       allowed root, repeatable; given once, replaces the default /tmp\n"
+	"  --threads K       answering threads (1-64, default 4)\n"
+	"  --level-prefix    prefix diagnostics with <N> syslog levels\n"
+	"  --help            show this help\n"
+	"  --version         show the version\n"
+	"\n"
+	"Exit status: 0 clean stop, 1 runtime failure, 2 usage error, 3 socket already served.\n";
+
+__attribute__((format(printf, 3, 4)))
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "allow", required_argument, NULL, 'a' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "level-prefix", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	long k;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->threads = 4;
+	o->socket = getenv("TRACERD_SOCKET");
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->socket = optarg;
+			break;
+		case 'l':
+			if (!optarg[0])
+				return bad(err, errlen, "--log needs a path or -");
+			o->log = optarg;
+			break;
+		case 'a':
+			if (o->nallow == OPTIONS_MAX_ALLOW)
+				return bad(err, errlen, "at most 64 --allow directories");
+			if (optarg[0] != '/')
+				return bad(err, errlen, "--allow needs an absolute path: '%s'", optarg);
+			o->allow[o->nallow++] = optarg;
+			break;
+		case 't':
+			errno = 0;
+			k = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || k < 1 || k > 64)
+				return bad(err, errlen, "--threads needs a number from 1 to 64: '%s'", optarg);
+			o->threads = (unsigned)k;
+			break;
+		case 'p':
+			o->level_prefix = 1;
+			break;
+		case 'h':
+			o->help = 1;
+			break;
+		case 'V':
+			o->version = 1;
+			break;
+		case ':':
+			return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad(err, errlen, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+int options_default_log(char *out, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(out, cap, "%s/tracerd/audit.jsonl", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(out, cap, "%s/.local/state/tracerd/audit.jsonl", home);
+	else
+		return -ENOENT;
+	return (n < 0 || (size_t)n >= cap) ? -ENAMETOOLONG : 0;
+}

@@ -1,0 +1,63 @@
+/* What the target is told, decided on the real parent's identity only.
+ * `emulated` is the kernel's own answer: everything the kernel would fail
+ * before its create step is answered the same wherever the path points
+ * (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES on search, EEXIST).
+ * Outside the roots, anything that reaches the create step is EPERM. */
+#include <errno.h>
+#include <stddef.h>
+
+#include "policy.h"
+
+const char *decision_name(enum decision d)
+{
+	switch (d) {
+	case DECISION_EMULATED:
+		return "emulated";
+	case DECISION_DENIED:
+		return "denied";
+	case DECISION_ERROR:
+		return "error";
+	}
+	return "error";
+}
+
+void policy_error(struct call *c, int err, const char *reason)
+{
+	c->decision = DECISION_ERROR;
+	c->err = err;
+	c->reason = reason;
+}
+
+static enum policy_step answer(struct call *c, enum decision d, int err, const char *reason)
+{
+	c->decision = d;
+	c->err = err;
+	c->reason = reason;
+	return POLICY_ANSWER;
+}
+
+enum policy_step policy_decide(const struct policy_facts *f, struct call *c)
+{
+	if (f->deny)
+		return answer(c, DECISION_DENIED, EPERM, f->deny);
+	if (f->resolve == -EPERM)
+		return answer(c, DECISION_ERROR, EPERM, "cannot resolve as the target");
+	if (f->resolve < 0)
+		return answer(c, DECISION_EMULATED, -f->resolve, NULL);
+	if (f->type == LAST_DOT)
+		return answer(c, DECISION_EMULATED, EEXIST, NULL);
+	if (f->within == POLICY_UNKNOWN)
+		return POLICY_NEED_WITHIN;
+	if (f->within == 1)
+		return POLICY_CREATE;
+	if (f->within < 0)
+		return answer(c, DECISION_DENIED, EPERM,
+			      f->within == -EACCES ? "parent's ancestry not searchable" :
+			      f->within == -ELOOP ? "parent deeper than 4096 levels" :
+						    "cannot check the parent's ancestry");
+	if (f->probe == POLICY_UNKNOWN)
+		return POLICY_NEED_PROBE;
+	if (f->probe < 0)
+		return answer(c, DECISION_EMULATED, -f->probe, NULL);
+	return answer(c, DECISION_DENIED, EPERM, "outside the allowed roots");
+}

@@ -1,0 +1,46 @@
+/* Facts about the target thread, read through /proc/TID and
+ * process_vm_readv, each trusted only after NOTIF_ID_VALID. */
+#ifndef TRACERD_TARGET_H
+#define TRACERD_TARGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "call.h"
+
+#define TARGET_MAX_GROUPS 64
+
+struct creds {
+	uid_t fsuid;
+	gid_t fsgid;
+	unsigned ngroups;
+	gid_t groups[TARGET_MAX_GROUPS];	/* sorted */
+	uint64_t cap_eff;
+	bool groups_overflow;
+};
+
+/* tracerd's own credentials, for the comparison with a target's. */
+int target_self_creds(struct creds *out);
+
+/* Is the notification still pending (so TID is still our thread)? */
+bool target_valid(int listener, uint64_t id);
+
+/* Open /proc/TID as an O_PATH directory. Valid for the target only once
+ * target_valid() succeeded after it. Returns the fd or -errno. */
+int target_procfd(pid_t tid);
+
+/* Copy the NUL-terminated path at c->path_ptr into c->path. Returns 0,
+ * -EFAULT (a fault before the NUL), -ENAMETOOLONG (no NUL within
+ * PATH_MAX), -ESRCH (gone) or -EPERM (unreadable). */
+int target_read_path(struct call *c);
+
+/* Tgid, umask and credentials from /proc/TID/status. */
+int target_status(int procfd, struct call *c, struct creds *out);
+
+/* exe, comm and cwd for the audit record (best effort: "" when unknown). */
+void target_facts(int procfd, struct call *c);
+
+bool creds_equal(const struct creds *a, const struct creds *b);
+
+#endif

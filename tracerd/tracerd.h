@@ -1,0 +1,24 @@
+/* Daemon-wide settings, fixed after start-up and read by every thread. */
+#ifndef TRACERD_TRACERD_H
+#define TRACERD_TRACERD_H
+
+#include <stddef.h>
+
+#include "resolve.h"
+#include "target.h"
+
+#define TRACERD_MAX_ROOTS 64
+
+struct daemon {
+	struct ident roots[TRACERD_MAX_ROOTS];
+	unsigned nroots;
+	int self_rootfd;
+	struct ident self_root;
+	struct creds self_creds;
+	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
+	unsigned delay_ms;		/* test-only: delay before answering */
+};
+
+extern struct daemon daemon_cfg;
+
+#endif
