@@ -240,17 +240,38 @@ static void parse(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .n = 20000, .ng = 1000000, .rfd = -1, .wfd = -1 };
 	while ((c = getopt(argc, argv, "+an:g:d:x:T:o:r:w:h")) != -1) {
 		switch (c) {
-		case 'a': o->allow_all = 1; break;
-		case 'n': o->n = strtoul(optarg, NULL, 10); break;
-		case 'g': o->ng = strtoul(optarg, NULL, 10); break;
-		case 'd': o->dir = optarg; break;
-		case 'x': o->denied = optarg; break;
-		case 'T': o->secs = strtod(optarg, NULL); break;
-		case 'o': o->out = optarg; break;
-		case 'r': o->rfd = atoi(optarg); break;
-		case 'w': o->wfd = atoi(optarg); break;
-		case 'h': usage(0); break;
-		default: usage(2);
+		case 'a':
+			o->allow_all = 1;
+			break;
+		case 'n':
+			o->n = strtoul(optarg, NULL, 10);
+			break;
+		case 'g':
+			o->ng = strtoul(optarg, NULL, 10);
+			break;
+		case 'd':
+			o->dir = optarg;
+			break;
+		case 'x':
+			o->denied = optarg;
+			break;
+		case 'T':
+			o->secs = strtod(optarg, NULL);
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'r':
+			o->rfd = atoi(optarg);
+			break;
+		case 'w':
+			o->wfd = atoi(optarg);
+			break;
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(2);
 		}
 	}
 	if (optind >= argc || !o->n || !o->ng)

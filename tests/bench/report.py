@@ -104,12 +104,15 @@ def throughput(vals):
 
 def memory(vals):
     print()
-    cnt = list(vals.get(("tracerd", "attached_n"), {}).values())
-    for what, n in (("baseline", "0"), ("attached", "%d" % cnt[0] if cnt else "N")):
-        rss = list(vals.get(("tracerd", what + "_rss_kib"), {}).values())
-        fds = list(vals.get(("tracerd", what + "_fds"), {}).values())
-        print("tracerd with %4s idle programs attached: %s" % (
-            n, "RSS %.0f KiB, %.0f fds" % (rss[0], fds[0]) if rss and fds else "n/a"))
+    for var in ("floor", "tracerd"):
+        cnt = list(vals.get((var, "attached_n"), {}).values())
+        for what, n in (("baseline", "0"), ("attached", "%d" % cnt[0] if cnt else "N")):
+            rss = list(vals.get((var, what + "_rss_kib"), {}).values())
+            fds = list(vals.get((var, what + "_fds"), {}).values())
+            print("%-22s %4s idle programs attached: %s" % (
+                LABEL[var], n, "RSS %.0f KiB, %.0f fds" % (rss[0], fds[0]) if rss and fds
+                else "n/a"))
+    print("(the floor's fds include one pidfd per program)")
 
 
 def verdict(x, op, bound):

@@ -202,21 +202,25 @@ run_tp() {
 	: >"$T/log/audit.jsonl"
 }
 
-# tracerd's RSS and fds with IDLE supervised programs that sleep on a pipe.
+# RSS and fds of the supervisor (tracerd, or the floor for comparison)
+# with IDLE supervised programs that sleep on a pipe.
 run_idle() {
-	local out covered
+	local v=$1 out covered sup
 
-	up || return
-	if ! out=$($TMO "$bin/bench-sup" -s none -P "$lib" -N "$IDLE" -b -M "$TPID" -- \
+	case $v in
+	floor) sup=(-s floor -l "$T/log/sup.log" -A "$T/allowed" -M self) ;;
+	tracerd) up || return; sup=(-s none -P "$lib" -M "$TPID") ;;
+	esac
+	if ! out=$($TMO "$bin/bench-sup" "${sup[@]}" -N "$IDLE" -b -- \
 		"$bin/bench-loop" -r 3 -w 4 idle 2>>"$T/log/errors"); then
-		note "idle: $IDLE attached programs failed: $(tail -n 1 "$T/log/errors")"
+		note "idle: $IDLE programs under $v failed: $(tail -n 1 "$T/log/errors")"
 	fi
 	covered=$(grep -c '^covered 1$' <<<"$out")
-	[ "$covered" = "$IDLE" ] || note "idle: only $covered of $IDLE programs were supervised"
-	awk '$1 == "baseline" || $1 == "attached" {
-		print "1\ttracerd\t" $1 "_rss_kib\t" $4
-		print "1\ttracerd\t" $1 "_fds\t" $6
-		if ($1 == "attached") print "1\ttracerd\tattached_n\t" $2 }' <<<"$out" >>"$RES"
+	[ "$covered" = "$IDLE" ] || note "idle: only $covered of $IDLE programs were supervised by $v"
+	awk -v v="$v" '$1 == "baseline" || $1 == "attached" {
+		print "1\t" v "\t" $1 "_rss_kib\t" $4
+		print "1\t" v "\t" $1 "_fds\t" $6
+		if ($1 == "attached") print "1\t" v "\tattached_n\t" $2 }' <<<"$out" >>"$RES"
 	: >"$T/log/audit.jsonl"
 }
 
@@ -245,7 +249,8 @@ for ((r = 0; r < TP_ROUNDS; r++)); do
 		done
 	done
 done
-run_idle
+run_idle floor
+run_idle tracerd
 if [ -n "$TPID" ] && ! up; then
 	note "tracerd died during the run: $(tail -n 2 "$T/log/tracerd.err" | tr '\n' ' ')"
 fi

@@ -273,7 +273,7 @@ static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 		"usage: bench-sup [-s none|floor|seed] [-N N] [-l LOG] [-A DIR] [-P LIB] [-b]\n"
-		"                 [-M PID] [-o FMT] -- CMD [ARG...]\n");
+		"                 [-M PID|self] [-o FMT] -- CMD [ARG...]\n");
 	exit(code);
 }
 
@@ -284,16 +284,35 @@ static void parse(int argc, char **argv, struct sup *s)
 
 	while ((c = getopt(argc, argv, "+s:N:l:A:P:bM:o:h")) != -1) {
 		switch (c) {
-		case 's': kind = optarg; break;
-		case 'N': s->n = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'l': s->log = optarg; break;
-		case 'A': s->prefix = optarg; break;
-		case 'P': s->preload = optarg; break;
-		case 'b': s->barrier = 1; break;
-		case 'M': s->measure = atoi(optarg); break;
-		case 'o': s->outfmt = optarg; break;
-		case 'h': usage(0); break;
-		default: usage(2);
+		case 's':
+			kind = optarg;
+			break;
+		case 'N':
+			s->n = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'l':
+			s->log = optarg;
+			break;
+		case 'A':
+			s->prefix = optarg;
+			break;
+		case 'P':
+			s->preload = optarg;
+			break;
+		case 'b':
+			s->barrier = 1;
+			break;
+		case 'M':
+			s->measure = strcmp(optarg, "self") ? atoi(optarg) : (int)getpid();
+			break;
+		case 'o':
+			s->outfmt = optarg;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(2);
 		}
 	}
 	s->srv.kind = !strcmp(kind, "floor") ? SERVE_FLOOR :
