@@ -40,5 +40,20 @@ $(B):
 -include tests/fuzz/fuzz.mk
 -include examples/examples.mk
 
+# The README's commands.
+demo: all
+	tools/demo.sh
+
+test: all
+	tools/ensure-deps.sh
+	$(MAKE) unit
+	$(MAKE) integration
+	$(MAKE) integration-asan
+	$(MAKE) examples-test
+
+check-long: all
+	$(MAKE) integration-long
+	$(MAKE) fuzz-long
+
 clean:
 	rm -rf $(B)
