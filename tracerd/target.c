@@ -76,21 +76,26 @@ static ssize_t read_remote(pid_t tid, uint64_t addr, char *buf, size_t len)
 	return r < 0 ? -errno : r;
 }
 
-int target_read_path(struct call *c)
+int target_path_check(const char *buf, ssize_t n, size_t cap)
 {
-	ssize_t n = read_remote(c->tid, c->path_ptr, c->path, sizeof(c->path));
-
-	c->path_ok = false;
 	if (n == -EFAULT || n == -EIO || n == 0)
 		return -EFAULT;
 	if (n == -ESRCH)
 		return -ESRCH;
 	if (n < 0)
 		return -EPERM;
-	if (!memchr(c->path, '\0', (size_t)n))
-		return (size_t)n == sizeof(c->path) ? -ENAMETOOLONG : -EFAULT;
-	c->path_ok = true;
+	if (!memchr(buf, '\0', (size_t)n))
+		return (size_t)n == cap ? -ENAMETOOLONG : -EFAULT;
 	return 0;
+}
+
+int target_read_path(struct call *c)
+{
+	ssize_t n = read_remote(c->tid, c->path_ptr, c->path, sizeof(c->path));
+	int r = target_path_check(c->path, n, sizeof(c->path));
+
+	c->path_ok = r == 0;
+	return r;
 }
 
 static int cmp_gid(const void *a, const void *b)

@@ -35,6 +35,10 @@ int target_procfd(pid_t tid);
  * PATH_MAX), -ESRCH (gone) or -EPERM (unreadable). */
 int target_read_path(struct call *c);
 
+/* The verdict on what a read of the path returned: n bytes (or -errno)
+ * read into buf of cap bytes. 0 when buf holds a NUL-terminated path. */
+int target_path_check(const char *buf, ssize_t n, size_t cap);
+
 /* Tgid, umask and credentials from /proc/TID/status. */
 int target_status(int procfd, struct call *c, struct creds *out);
 
