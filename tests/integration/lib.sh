@@ -203,17 +203,18 @@ wait_listening() {
 	return 1
 }
 
-# start_tracerd [--as-nobody] [--no-log] [ARGS...]: a private tracerd on
+# start_tracerd [--as-nobody|--preload] [--no-log] [ARGS...]: a private tracerd on
 # TRACERD_SOCKET=notif-test-$$-N with --log TRACERD_LOG (unless --no-log:
 # then the caller sets TRACERD_LOG to where it expects the log), stderr in
 # TRACERD_ERR. Sets TRACERD_PID. Counts as a test: it fails when the daemon
-# does not get ready within 5 s.
+# does not get ready within 5 s. --preload: started with LD_PRELOAD=libnotif.so.
 start_tracerd() {
 	local nobody=0 logarg=1 pre=() dir bin=$TRACERD
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--as-nobody) nobody=1 ;;
 		--no-log) logarg=0 ;;
+		--preload) pre=(env LD_PRELOAD="$LIBNOTIF") ;;
 		*) break ;;
 		esac
 		shift

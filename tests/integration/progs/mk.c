@@ -14,6 +14,7 @@
  *   mk runoff                       bytes run into an unmapped page, no NUL
  *   mk long DIR N                   DIR/ + N bytes of 'a' (no other NUL)
  *   mk fds                          the open fds (besides 0-2), one line
+ *   mk errno                        errno as main() found it
  *   mk iouring                      io_uring_setup/enter/register results
  *   mk cwdthread DIR NAME           a thread with its own fs context
  *                                   (unshare(CLONE_FS)) chdirs to DIR and
@@ -217,6 +218,7 @@ static int op_mkdirat(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
+	int entry_errno = errno;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(op, "mkdir") == 0 && argc > 2)
@@ -233,6 +235,8 @@ int main(int argc, char **argv)
 		return op_runoff();
 	if (strcmp(op, "long") == 0 && argc > 3)
 		return op_long(argv[2], strtoul(argv[3], NULL, 10));
+	if (strcmp(op, "errno") == 0)
+		return printf("%d\n", entry_errno) < 0;
 	if (strcmp(op, "fds") == 0)
 		return op_fds();
 	if (strcmp(op, "iouring") == 0)
@@ -240,6 +244,6 @@ int main(int argc, char **argv)
 	if (strcmp(op, "cwdthread") == 0 && argc > 3)
 		return op_cwdthread(argv[2], argv[3]);
 	fprintf(stderr, "usage: mk mkdir|mkdirat|null|unmapped|edge|runoff|long|fds|"
-		"iouring|cwdthread ARGS (see the source)\n");
+		"errno|iouring|cwdthread ARGS (see the source)\n");
 	return 2;
 }

@@ -1,0 +1,250 @@
+#!/bin/bash
+# Issue 3, memory and arguments, resolution: each case compared with the
+# same call made natively, plus the decision and the record.
+. "$(dirname "$0")/lib.sh"
+
+# same MKARGS...: run `mk MKARGS` natively, with @ standing for $IN/n, and
+# supervised, with @ standing for $IN/s; the printed results must agree.
+# The supervised result is left in $NS.
+same() {
+	local a=() b=() x
+	for x in "$@"; do
+		a+=("${x//@/$IN/n}")
+		b+=("${x//@/$IN/s}")
+	done
+	run "$PROGS/mk" "${a[@]}"
+	cp "$T/out" "$T/native"
+	run sup "$PROGS/mk" "${b[@]}"
+	assert_rc 0
+	diff -u "$T/native" "$T/out" >&2 || fail "mk $*: native and supervised differ"
+	NS=$(cat "$T/out")
+}
+
+# both CMD: run a shell command in $IN/n and in $IN/s (sets up both trees)
+both() {
+	local r
+	for r in n s; do
+		mkdir -p "$IN/$r"
+		(cd "$IN/$r" && eval "$1")
+	done
+}
+
+test_bad_pointers() {
+	need_prog mk
+	same null
+	assert_eq "$NS" EFAULT
+	same unmapped
+	assert_eq "$NS" EFAULT
+	expect_records 2 comm=mk decision=error errno=EFAULT
+	same runoff
+	assert_eq "$NS" EFAULT
+	expect_records 3 comm=mk decision=error errno=EFAULT
+	if ls /tmp | grep -qE '^a+$'; then fail "a truncated path was created in /tmp"; fi
+	# the daemon keeps serving
+	same mkdir @/after
+	assert_eq "$NS" 0
+}
+
+test_short_read() {
+	need_prog mk
+	same edge @/edge
+	assert_eq "$NS" 0
+	assert_dir "$IN/s/edge"
+	expect_record path="$IN/s/edge" decision=emulated errno=null
+}
+
+test_lengths() {
+	need_prog mk
+	both :
+	same long @ 5000
+	assert_eq "$NS" ENAMETOOLONG
+	expect_record comm=mk decision=error errno=ENAMETOOLONG
+	same long @ 256
+	assert_eq "$NS" ENAMETOOLONG
+	expect_record comm=mk path^="$IN/s/aaaa" decision=emulated errno=ENAMETOOLONG
+	same long @ 255
+	assert_eq "$NS" 0
+	same mkdir ""
+	assert_eq "$NS" ENOENT
+	expect_record comm=mk path= decision=emulated errno=ENOENT
+	[ "$(find "$IN/s" -mindepth 1 | wc -l)" -eq 1 ] || fail "unexpected entries in $IN/s"
+}
+
+test_modes() {
+	need_prog mk
+	local m u
+	both :
+	for u in 000 022; do
+		for m in 07777 0777 01777 02755 04755 0170755 040755 077777 0100; do
+			(umask $u && same mkdir "@/m$u-$m" "$m")
+			assert_eq "$(cat "$T/out")" 0
+			assert_same_stat "$IN/n/m$u-$m" "$IN/s/m$u-$m"
+			expect_record path="$IN/s/m$u-$m" mode="$(printf '%04o' $((m & 07777)))"
+		done
+	done
+}
+
+test_rewrite_race() {
+	need_prog rewrite
+	local rounds=${NOTIF_RACE_ROUNDS:-2000} inside outside
+	inside=$IN/race
+	# same length as $inside, outside the roots
+	outside=$XT/$(printf 'r%.0s' $(seq $((${#inside} - ${#XT} - 1))))
+	[ ${#inside} -eq ${#outside} ] || fail "bad lengths"
+	run sup "$PROGS/rewrite" "$rounds" "$inside" "$outside"
+	assert_rc 0
+	grep -q "outside=0\$" "$T/out" || { show_run; fail "a directory appeared outside the roots"; }
+	grep -q "other=0 " "$T/out" || { show_run; fail "unexpected errors"; }
+	assert_absent "$outside"
+	expect_records 0 path="$outside" decision=emulated
+}
+
+test_dots_and_slashes() {
+	need_prog mk
+	run sup "$PROGS/mk" mkdir /tmp
+	assert_out EEXIST
+	run sup "$PROGS/mk" mkdir /tmp/.
+	assert_out EEXIST
+	run sup "$PROGS/mk" mkdir /tmp/..
+	assert_out EEXIST
+	expect_record path=/tmp decision=emulated errno=EEXIST
+	expect_record path=/tmp/. decision=emulated errno=EEXIST
+	expect_record path=/tmp/.. decision=emulated errno=EEXIST
+	run sup "$PROGS/mk" mkdir "/$IN//x///"
+	assert_out 0
+	assert_dir "$IN/x"
+	expect_record path="/$IN//x///" resolved="$IN/x" decision=emulated errno=null
+}
+
+test_thread_cwd() {
+	need_prog mk
+	cd "$XT"
+	run sup "$PROGS/mk" cwdthread "$IN" own
+	assert_out 0
+	assert_dir "$IN/own"
+	assert_absent "$XT/own"
+	expect_record path=own cwd="$IN" resolved="$IN/own" decision=emulated
+	cd "$IN"
+	run sup "$PROGS/mk" cwdthread "$XT" other
+	assert_out EPERM
+	assert_absent "$XT/other"
+	assert_absent "$IN/other"
+	expect_record path=other resolved="$XT/other" decision=denied
+}
+
+test_mkdirat_fds() {
+	need_prog mk
+	both 'touch file; mkdir d'
+	same mkdirat closed x
+	assert_eq "$NS" EBADF
+	same mkdirat file:@/file x
+	assert_eq "$NS" ENOTDIR
+	same mkdirat hi:@/d hi
+	assert_eq "$NS" 0
+	expect_record path=hi syscall=mkdirat dirfd=3 resolved="$IN/s/d/hi" decision=emulated
+	same mkdirat bad @/abs
+	assert_eq "$NS" 0
+	expect_record path="$IN/s/abs" syscall=mkdirat dirfd=999 decision=emulated errno=null
+	same mkdirat bad rel
+	assert_eq "$NS" EBADF
+	expect_record path=rel syscall=mkdirat dirfd=999 decision=emulated errno=EBADF
+	run sup "$PROGS/mk" mkdirat bad "$XT/abs"
+	assert_out EPERM
+	assert_absent "$XT/abs"
+}
+
+test_proc_self() {
+	run sup mkdir /proc/self/cwd/c1
+	assert_rc 0
+	assert_dir "$IN/c1"
+	expect_record path=/proc/self/cwd/c1 resolved="$IN/c1" decision=emulated
+	run sup sh -c "cd $XT && mkdir /proc/self/cwd/c2"
+	assert_rc 1
+	assert_absent "$XT/c2"
+	expect_record path=/proc/self/cwd/c2 decision=denied
+	run sup sh -c "exec 7<$IN; mkdir /proc/self/fd/7/f1; exec 8<$XT; mkdir /proc/self/fd/8/f2"
+	assert_rc 1
+	assert_dir "$IN/f1"
+	assert_absent "$XT/f2"
+	expect_record path=/proc/self/fd/7/f1 resolved="$IN/f1" decision=emulated
+	expect_record path=/proc/self/fd/8/f2 decision=denied
+	run sup mkdir "/proc/self/root$IN/r1" "/proc/thread-self/root$XT/r2"
+	assert_rc 1
+	assert_dir "$IN/r1"
+	assert_absent "$XT/r2"
+	expect_record path="/proc/self/root$IN/r1" resolved="$IN/r1" decision=emulated
+	expect_record path="/proc/thread-self/root$XT/r2" decision=denied
+}
+
+test_proc_other() {
+	# a magic link of another process: denied even when it points inside
+	(cd "$IN" && exec sleep 60) &
+	local other=$!
+	run sup mkdir "/proc/$other/cwd/o1"
+	kill $other
+	wait $other 2>/dev/null || true
+	assert_rc 1
+	assert_absent "$IN/o1"
+	expect_record path="/proc/$other/cwd/o1" decision=denied errno=EPERM
+}
+
+test_chroot() {
+	need_prog mk-static
+	local r
+	for r in "$IN/chr" "$XT/chr"; do
+		mkdir -p "$r/tmp"
+		cp "$PROGS/mk-static" "$r/mk"
+	done
+	run sup chroot "$IN/chr" /mk mkdir /tmp/c
+	assert_out 0
+	assert_dir "$IN/chr/tmp/c"
+	expect_record path=/tmp/c resolved=/tmp/c exe=/mk decision=emulated
+	run sup chroot "$IN/chr" /mk mkdir /../../../up
+	assert_out 0
+	assert_dir "$IN/chr/up"
+	run sup chroot "$XT/chr" /mk mkdir /tmp/c
+	assert_out EPERM
+	assert_absent "$XT/chr/tmp/c"
+	expect_record path=/tmp/c decision=denied
+}
+
+test_userns_bind() {
+	unshare -Urm true 2>/dev/null || skip userns "unshare -Urm does not work here"
+	mkdir "$XT/over"
+	run sup unshare -Urm sh -c "mount --bind $XT/over /tmp && mkdir /tmp/bm"
+	assert_rc 1
+	assert_err_has "Operation not permitted"
+	assert_absent "$XT/over/bm"
+	expect_record path=/tmp/bm decision!=emulated errno=EPERM
+}
+
+test_loops() {
+	need_prog mk
+	local i
+	both 'ln -s loop loop; mkdir d; ln -s d l0; for i in $(seq 1 41); do ln -s l$((i - 1)) l$i; done'
+	same mkdir @/loop/x
+	assert_eq "$NS" ELOOP
+	expect_record path="$IN/s/loop/x" decision=emulated errno=ELOOP
+	for i in 38 39 40 41; do
+		same mkdir "@/l$i/x"
+	done
+	# Linux follows at most 40 links: l39/x (40 links) works, l40/x fails
+	assert_dir "$IN/s/d/x"
+	expect_record path="$IN/s/l40/x" decision=emulated errno=ELOOP
+}
+
+start_tracerd || exit 1
+t "NULL, unmapped, unterminated path pointers: EFAULT error records" test_bad_pointers
+t "a path ending on the last byte before an unmapped page works" test_short_read
+t "lengths: no NUL within PATH_MAX, 256-byte component, empty path" test_lengths
+t "modes 07777, file-type bits, bits above 07777 (umask 000, 022) as native" test_modes
+t "a thread rewriting the path during the call never gets a dir outside" test_rewrite_race
+t "/tmp, /tmp/., /tmp/.. (EEXIST as native), //tmp//x///" test_dots_and_slashes
+t "a thread with its own cwd (unshare(CLONE_FS)): resolved with its cwd" test_thread_cwd
+t "mkdirat: closed, regular-file, upper-bits and bogus dirfds as native" test_mkdirat_fds
+t "/proc/self/cwd, /proc/self/fd/N, /proc/self/root resolved for the target" test_proc_self
+t "a magic link of another process (/proc/PID/cwd) is denied" test_proc_other
+t "a target in a chroot (inside and outside the roots)" test_chroot
+t "unshare -Urm target binding an outside dir over /tmp: nothing created" test_userns_bind
+t "symlink loops and 40 nested links: ELOOP exactly where native" test_loops
+stop_tracerd
