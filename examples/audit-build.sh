@@ -49,7 +49,7 @@ EOF
 
 ex_start
 ex_say "make, supervised (OUT=$out, CACHE=$cache)"
-(cd "$proj" && ex_run make --no-print-directory OUT="$out" CACHE="$cache" CC=cc) ||
+(cd "$proj" && ex_run make --no-print-directory OUT="$out" CACHE="$cache" CC=cc 2>&1) ||
 	ex_die "the build failed"
 ex_stop
 

@@ -33,9 +33,7 @@ def load(path):
 
 
 def outcome(r):
-    s = r["decision"]
-    if r.get("errno"):
-        s += " " + r["errno"]
+    s = r["decision"] + ": " + (r.get("errno") or "created")
     if r.get("reason"):
         s += f" ({r['reason']})"
     return s
@@ -50,14 +48,21 @@ def full_path(r):
 
 
 def group(calls, _events):
-    dirs = collections.defaultdict(list)
+    """Per directory: each name tried, with its outcome, how often and by
+    which programs (mkdir -p tries every ancestor: those are the EEXISTs)."""
+    dirs = collections.defaultdict(dict)
     for r in calls:
         d, leaf = os.path.split(full_path(r).rstrip("/") or "/")
-        dirs[d].append((leaf, r))
+        seen = dirs[d].setdefault((leaf, outcome(r)), [0, []])
+        seen[0] += 1
+        if r["comm"] not in seen[1]:
+            seen[1].append(r["comm"])
     for d in sorted(dirs):
-        print(f"  {d}/")
-        for leaf, r in dirs[d]:
-            print(f"      {leaf:<16} {outcome(r):<40} by {r['comm']}[{r['pid']}]")
+        print(f"  {d.rstrip('/')}/")
+        w = max(len(leaf) for leaf, _ in dirs[d])
+        ow = max(len(out) for _, out in dirs[d])
+        for (leaf, out), (n, comms) in dirs[d].items():
+            print(f"      {leaf:<{w}}  {out:<{ow}}  x{n} by {', '.join(comms)}")
     summary(calls)
 
 
