@@ -25,6 +25,13 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* A timed loop is cut into blocks; a run reports the median block, so a
+ * burst of other load on the machine moves it less than a plain mean. */
+#define BLOCKS 20
+
+/* The median of v[0..n) (sorts v). */
+double bench_median(double *v, unsigned n);
+
 unsigned hist_bucket(uint64_t ns);
 /* The middle of a bucket's range, in ns. */
 double hist_value(unsigned bucket);

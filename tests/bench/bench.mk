@@ -17,8 +17,8 @@ $(BENCH_DIR)/bench-sup: tests/bench/sup.c tests/bench/serve.c tests/bench/util.c
 	$(CC) $(CFLAGS) -o $@ tests/bench/sup.c tests/bench/serve.c tests/bench/util.c \
 		shim/filter.c $(COMMON_SRC) $(LDFLAGS)
 
-$(BENCH_DIR)/bench-start: tests/bench/start.c $(BENCH_HDRS) | $(BENCH_DIR)
-	$(CC) $(CFLAGS) -o $@ tests/bench/start.c $(LDFLAGS)
+$(BENCH_DIR)/bench-start: tests/bench/start.c tests/bench/util.c $(BENCH_HDRS) | $(BENCH_DIR)
+	$(CC) $(CFLAGS) -o $@ tests/bench/start.c tests/bench/util.c $(LDFLAGS)
 
 bench-bins: $(BENCH_BINS)
 

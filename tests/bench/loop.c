@@ -80,22 +80,28 @@ static void allow_all(void)
 	}
 }
 
-static void report(const char *mode, uint64_t ns, unsigned long calls)
+/* "MODE NS CALLS": NS is the median over the blocks' per-call times. */
+static void report(const char *mode, double *per_call, unsigned blocks, unsigned long calls)
 {
-	printf("%s %.1f %lu\n", mode, (double)ns / (double)calls, calls);
+	printf("%s %.1f %lu\n", mode, bench_median(per_call, blocks), calls);
 	fflush(stdout);
 }
 
 static void run_getpid(const struct opts *o)
 {
+	unsigned long per = o->ng / BLOCKS + 1;
+	double v[BLOCKS];
 	uint64_t t0;
 
 	for (unsigned long i = 0; i < o->ng / 10; i++)
 		syscall(SYS_getpid);
-	t0 = now_ns();
-	for (unsigned long i = 0; i < o->ng; i++)
-		syscall(SYS_getpid);
-	report("getpid", now_ns() - t0, o->ng);
+	for (unsigned b = 0; b < BLOCKS; b++) {
+		t0 = now_ns();
+		for (unsigned long i = 0; i < per; i++)
+			syscall(SYS_getpid);
+		v[b] = (double)(now_ns() - t0) / (double)per;
+	}
+	report("getpid", v, BLOCKS, per * BLOCKS);
 }
 
 /* One batch: BATCH timed mkdirs of fresh names, then untimed rmdirs. */
@@ -114,35 +120,47 @@ static uint64_t mkdir_batch(char **names)
 	return t;
 }
 
+/* Each batch is one block. */
 static void run_mkdir(const struct opts *o)
 {
 	unsigned long batches = (o->n + BATCH - 1) / BATCH;
 	char *names[BATCH];
-	uint64_t ns = 0;
+	double *v;
 
+	if (batches < BLOCKS)
+		batches = BLOCKS;
+	v = calloc(batches, sizeof(*v));
+	if (!v)
+		exit(1);
 	for (unsigned j = 0; j < BATCH; j++)
 		if (asprintf(&names[j], "%s/d%u", work(o), j) < 0)
 			exit(1);
 	(void)mkdir_batch(names);	/* warm-up */
 	for (unsigned long b = 0; b < batches; b++)
-		ns += mkdir_batch(names);
-	report("mkdir", ns, batches * BATCH);
+		v[b] = (double)mkdir_batch(names) / BATCH;
+	report("mkdir", v, (unsigned)batches, batches * BATCH);
 	for (unsigned j = 0; j < BATCH; j++)
 		free(names[j]);
+	free(v);
 }
 
 /* A loop of identical calls that must all fail with want. */
 static void run_failing(const char *mode, const char *path, int want, unsigned long n)
 {
+	unsigned long per = n / BLOCKS + 1;
+	double v[BLOCKS];
 	uint64_t t0;
 
 	for (unsigned long i = 0; i < n / 10 + 1; i++)
 		expect(path, try_mkdir(path), want);
-	t0 = now_ns();
-	for (unsigned long i = 0; i < n; i++)
-		if (try_mkdir(path) != want)
-			expect(path, try_mkdir(path), want);
-	report(mode, now_ns() - t0, n);
+	for (unsigned b = 0; b < BLOCKS; b++) {
+		t0 = now_ns();
+		for (unsigned long i = 0; i < per; i++)
+			if (try_mkdir(path) != want)
+				expect(path, try_mkdir(path), want);
+		v[b] = (double)(now_ns() - t0) / (double)per;
+	}
+	report(mode, v, BLOCKS, per * BLOCKS);
 }
 
 static void run_eexist(const struct opts *o)

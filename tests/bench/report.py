@@ -153,8 +153,10 @@ def main():
     print("floor: 1 thread, epoll, process_vm_readv + ID_VALID + mkdir + one write(2) + SEND, "
           "SYNC_WAKE_UP")
     print("seed-style: the same with open/lseek/read/close of /proc/PID/mem, no SYNC_WAKE_UP")
-    print("mkdir times exclude the rmdir that empties each batch; denied path's parent exists "
-          "outside the allowed root")
+    print("one run's value: median over its blocks (>= 20) of the per-call time; mkdir excludes "
+          "the rmdir that empties each batch")
+    print("denied: a path whose parent exists outside the allowed root (EPERM under every "
+          "supervisor)")
     print()
     vals = load(res)
     table(vals)

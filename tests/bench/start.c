@@ -1,6 +1,7 @@
 /* bench-start: the cost of starting a program. A fork + execve + waitpid
  * loop over CMD, with LD_PRELOAD=LIB in the child's environment when -P is
- * given (bench-start itself stays unsupervised). Prints "start NS N". */
+ * given (bench-start itself stays unsupervised). Prints "start NS N", NS the
+ * median over BLOCKS blocks of the per-start time. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
 {
 	unsigned long n = 500;
 	char **env = environ;
+	double v[BLOCKS];
+	unsigned long per;
 	uint64_t t0;
 	int c;
 
@@ -70,9 +73,13 @@ int main(int argc, char **argv)
 		return 2;
 	for (unsigned long i = 0; i < n / 10 + 1; i++)
 		one(argv + optind, env);
-	t0 = now_ns();
-	for (unsigned long i = 0; i < n; i++)
-		one(argv + optind, env);
-	printf("start %.1f %lu\n", (double)(now_ns() - t0) / (double)n, n);
+	per = n / BLOCKS + 1;
+	for (unsigned b = 0; b < BLOCKS; b++) {
+		t0 = now_ns();
+		for (unsigned long i = 0; i < per; i++)
+			one(argv + optind, env);
+		v[b] = (double)(now_ns() - t0) / (double)per;
+	}
+	printf("start %.1f %lu\n", bench_median(v, BLOCKS), per * BLOCKS);
 	return 0;
 }
