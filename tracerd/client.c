@@ -25,6 +25,7 @@
 static struct client *pending;
 static unsigned npending, nattached, max_attached = 1024;
 static int spare_fd = -1;
+static uint64_t next_id;
 
 void client_set_limits(unsigned max_listeners)
 {
@@ -160,6 +161,7 @@ static enum wire_status attach(struct client *cl, int lfd)
 		return WIRE_ETOOMANY;
 	l->it.kind = ITEM_LISTENER;
 	l->it.fd = lfd;
+	l->id = ++next_id;
 	l->pid = cl->pid;
 	ev.data.ptr = l;
 	if (epoll_ctl(loop_epoll_fd(), EPOLL_CTL_ADD, lfd, &ev) < 0) {

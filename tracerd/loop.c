@@ -19,6 +19,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notif.h"
+#include "tidcache.h"
 
 #define STALL_MS 100
 #define TICK_MS 200
@@ -82,7 +83,7 @@ static void serve_listener(struct worker *w, struct listener *l, uint32_t events
 	w->cur = l;
 	loop_unlock();
 
-	r = (events & EPOLLIN) ? notif_handle(w->x, l->it.fd) : -EPIPE;
+	r = (events & EPOLLIN) ? notif_handle(w->x, l->it.fd, l->id) : -EPIPE;
 
 	loop_lock();
 	w->busy_since = 0;
@@ -93,6 +94,7 @@ static void serve_listener(struct worker *w, struct listener *l, uint32_t events
 	else if (r < 0)
 		log_warn_errno(r, "listener of pid %d: RECV failed, ignoring", (int)l->pid);
 	if (l->dead && l->inuse == 0) {
+		tidcache_purge(l->id);
 		close(l->it.fd);
 		free(l);
 	}

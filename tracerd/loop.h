@@ -21,6 +21,7 @@ struct item {
 
 struct listener {
 	struct item it;
+	uint64_t id;		/* unique, never reused */
 	pid_t pid;
 	unsigned inuse;		/* threads inside a call of it (pool lock) */
 	bool dead;		/* detached; freed when inuse drops to 0 */

@@ -63,6 +63,19 @@ static int open_roots(const struct options *o)
 	return 0;
 }
 
+static int yama_scope(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	int v = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
 static int setup_self(void)
 {
 	struct seccomp_notif_sizes sizes;
@@ -85,6 +98,7 @@ static int setup_self(void)
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/status");
 	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+	daemon_cfg.yama = yama_scope() >= 1;
 	return 0;
 }
 

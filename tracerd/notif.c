@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "resolve.h"
 #include "target.h"
+#include "tidcache.h"
 #include "tracerd.h"
 
 struct notif_ctx *notif_ctx_new(void)
@@ -102,19 +103,41 @@ static void decide(struct call *c, int procfd)
 		close(out.parentfd);
 }
 
+/* The target's fds and status. Fresh fds are trusted once NOTIF_ID_VALID
+ * confirms the thread is still ours; kept fds whose reads fail belonged
+ * to an earlier holder of the tid: forget them and open anew. */
+static int read_status(struct call *c, int listener, uint64_t owner, struct tid_fds *f,
+		       struct creds *cr)
+{
+	int r = target_status(f->status, c, cr);
+
+	if (r < 0 && !f->fresh) {
+		tidcache_put(f, true);
+		r = tidcache_get(c->tid, owner, f);
+		if (r < 0) {
+			f->proc = -1;
+			return r;
+		}
+		if (!target_valid(listener, c->id))
+			return -ESRCH;
+		r = target_status(f->status, c, cr);
+	}
+	return r;
+}
+
 /* Everything between RECV and the record. Every read of the target is
  * trusted only once NOTIF_ID_VALID confirmed the thread is still ours. */
-static void evaluate(struct call *c, int listener)
+static void evaluate(struct call *c, int listener, uint64_t owner)
 {
+	struct tid_fds f;
 	struct creds cr;
-	int procfd, r;
+	int r;
 
 	if (c->kind == SYSCALLS_OTHER)
 		return policy_error(c, ENOSYS, "syscall not in the table");
 	if (c->tid == 0)
 		return policy_error(c, EPERM, "target not visible in tracerd's pid namespace");
-	procfd = target_procfd(c->tid);
-	if (procfd < 0)
+	if (tidcache_get(c->tid, owner, &f) < 0)
 		return policy_error(c, EPERM, "target vanished");
 	r = target_read_path(c);
 	if (!target_valid(listener, c->id)) {
@@ -125,21 +148,22 @@ static void evaluate(struct call *c, int listener)
 	} else if (r == -ENAMETOOLONG) {
 		policy_error(c, ENAMETOOLONG, "no NUL within PATH_MAX");
 	} else if (r < 0) {
-		policy_error(c, EPERM, "target memory unreadable");
-	} else if (target_status(procfd, c, &cr) < 0) {
+		policy_error(c, EPERM, daemon_cfg.yama ? "yama" : "target memory unreadable");
+	} else if (read_status(c, listener, owner, &f, &cr) < 0) {
 		policy_error(c, EPERM, "target's /proc unreadable");
 	} else {
-		target_facts(procfd, c);
+		target_facts(f.proc, f.comm, c);
 		if (c->path[0] == '\0') {
 			c->decision = DECISION_EMULATED;
 			c->err = ENOENT;
 		} else if (!creds_equal(&cr, &daemon_cfg.self_creds)) {
 			policy_error(c, EPERM, "credentials");
 		} else {
-			decide(c, procfd);
+			decide(c, f.proc);
 		}
 	}
-	close(procfd);
+	if (f.proc >= 0)
+		tidcache_put(&f, false);
 }
 
 static void test_delay(void)
@@ -154,7 +178,7 @@ static void test_delay(void)
 		;
 }
 
-int notif_handle(struct notif_ctx *x, int listener)
+int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
 {
 	struct call *c = &x->call;
 	int n;
@@ -164,7 +188,7 @@ int notif_handle(struct notif_ctx *x, int listener)
 		return (errno == ENOENT || errno == EINTR) ? 0 : -errno;
 	call_init(c, x->req);
 	test_delay();
-	evaluate(c, listener);
+	evaluate(c, listener, owner);
 	n = audit_record(c, x->line, sizeof(x->line));
 	if (n < 0 || audit_write(x->line, (size_t)n) < 0)
 		c->err = EPERM;	/* no record, no success */

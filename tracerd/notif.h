@@ -3,6 +3,7 @@
 #define TRACERD_NOTIF_H
 
 #include <linux/seccomp.h>
+#include <stdint.h>
 
 #include "audit.h"
 #include "call.h"
@@ -18,8 +19,9 @@ struct notif_ctx {
 struct notif_ctx *notif_ctx_new(void);
 void notif_ctx_free(struct notif_ctx *x);
 
-/* Receive one notification from the listener and answer it. 0 when done
+/* Receive one notification from the listener (owner: its unique id) and
+ * answer it. 0 when done
  * (including the normal ENOENT/EINTR of RECV), or -errno from RECV. */
-int notif_handle(struct notif_ctx *x, int listener);
+int notif_handle(struct notif_ctx *x, int listener, uint64_t owner);
 
 #endif

@@ -21,16 +21,6 @@ bool target_valid(int listener, uint64_t id)
 	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-int target_procfd(pid_t tid)
-{
-	char p[32];
-	int fd;
-
-	snprintf(p, sizeof(p), "/proc/%d", (int)tid);
-	fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 /* The fallback for kernels without process_vm_readv. */
 static ssize_t read_mem(pid_t tid, uint64_t addr, char *buf, size_t len)
 {
@@ -176,30 +166,15 @@ static int parse_status(char *buf, struct call *c, struct creds *cr)
 	return found;
 }
 
-static ssize_t read_at(int dirfd, const char *name, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, cap - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
-int target_status(int procfd, struct call *c, struct creds *out)
+int target_status(int statusfd, struct call *c, struct creds *out)
 {
 	char buf[4096];
-	ssize_t n = read_at(procfd, "status", buf, sizeof(buf));
+	ssize_t n = pread(statusfd, buf, sizeof(buf) - 1, 0);
 
 	memset(out, 0, sizeof(*out));
 	if (n < 0)
-		return (int)n;
+		return -errno;
+	buf[n] = '\0';
 	if (parse_status(buf, c, out) != 5)
 		return -EPROTO;
 	return 0;
@@ -208,25 +183,24 @@ int target_status(int procfd, struct call *c, struct creds *out)
 int target_self_creds(struct creds *out)
 {
 	struct call c;
-	int fd = target_procfd(getpid());
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	int r;
 
 	if (fd < 0)
-		return fd;
+		return -errno;
 	r = target_status(fd, &c, out);
 	close(fd);
 	return r;
 }
 
-void target_facts(int procfd, struct call *c)
+void target_facts(int procfd, int commfd, struct call *c)
 {
 	ssize_t n;
 
-	n = read_at(procfd, "comm", c->comm, sizeof(c->comm));
+	n = commfd >= 0 ? pread(commfd, c->comm, sizeof(c->comm) - 1, 0) : -1;
 	if (n > 0 && c->comm[n - 1] == '\n')
-		c->comm[n - 1] = '\0';
-	else if (n < 0)
-		c->comm[0] = '\0';
+		n--;
+	c->comm[n > 0 ? n : 0] = '\0';
 	n = readlinkat(procfd, "exe", c->exe, sizeof(c->exe) - 1);
 	c->exe[n > 0 ? n : 0] = '\0';
 	n = readlinkat(procfd, "cwd", c->cwd, sizeof(c->cwd) - 1);

@@ -26,10 +26,6 @@ int target_self_creds(struct creds *out);
 /* Is the notification still pending (so TID is still our thread)? */
 bool target_valid(int listener, uint64_t id);
 
-/* Open /proc/TID as an O_PATH directory. Valid for the target only once
- * target_valid() succeeded after it. Returns the fd or -errno. */
-int target_procfd(pid_t tid);
-
 /* Copy the NUL-terminated path at c->path_ptr into c->path. Returns 0,
  * -EFAULT (a fault before the NUL), -ENAMETOOLONG (no NUL within
  * PATH_MAX), -ESRCH (gone) or -EPERM (unreadable). */
@@ -39,11 +35,11 @@ int target_read_path(struct call *c);
  * read into buf of cap bytes. 0 when buf holds a NUL-terminated path. */
 int target_path_check(const char *buf, ssize_t n, size_t cap);
 
-/* Tgid, umask and credentials from /proc/TID/status. */
-int target_status(int procfd, struct call *c, struct creds *out);
+/* Tgid, umask and credentials from an open /proc/TID/status. */
+int target_status(int statusfd, struct call *c, struct creds *out);
 
 /* exe, comm and cwd for the audit record (best effort: "" when unknown). */
-void target_facts(int procfd, struct call *c);
+void target_facts(int procfd, int commfd, struct call *c);
 
 bool creds_equal(const struct creds *a, const struct creds *b);
 

@@ -17,6 +17,7 @@ struct daemon {
 	struct creds self_creds;
 	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
 	unsigned delay_ms;		/* test-only: delay before answering */
+	int yama;			/* Yama ptrace_scope >= 1 */
 };
 
 extern struct daemon daemon_cfg;
