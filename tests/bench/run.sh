@@ -18,10 +18,11 @@ TP_ROUNDS=${BENCH_TP_ROUNDS:-3}
 TP_SECS=${BENCH_TP_SECS:-2}
 IDLE=${BENCH_IDLE:-1000}
 THREADS=${BENCH_THREADS:-}
+BUDGET=${BENCH_BUDGET:-150}	# seconds after which no new measurement starts
 N_FAST=20000		# calls per mkdir-type loop (floor, tracerd, strace, native)
 N_SLOW=5000		# seed-style: no SYNC_WAKE_UP, up to ~50 us a call
 N_START=300		# /bin/true starts per variant and round
-TMO="timeout -k 3 90"
+TMO="timeout -k 3 30"
 
 T=
 TPID=
@@ -104,6 +105,14 @@ start_tracerd() {
 
 up() { [ -n "$TPID" ] && kill -0 "$TPID" 2>/dev/null; }
 
+# The whole run stays bounded: past the budget, measurements are skipped.
+in_budget() {
+	(($(date +%s) - started < BUDGET)) && return 0
+	[ -e "$T/over" ] || note "over the ${BUDGET}s budget: later measurements skipped"
+	: >"$T/over"
+	return 1
+}
+
 # record ROUND VARIANT < output: "METRIC VALUE ..." lines -> res.tsv
 record() {
 	awk -v r="$1" -v v="$2" 'NF >= 2 && $2 ~ /^[0-9.]+$/ && $1 != "mkdircalls" && $1 != "covered" {
@@ -112,14 +121,14 @@ record() {
 
 # The audit log must hold one record per mkdir the loop made.
 check_records() {
-	local out=$1 want got
+	local out=$1 what=$2 want got
 	want=$(awk '$1 == "mkdircalls" { s += $2 } END { print s + 0 }' <<<"$out")
 	got=$(grep -c '"syscall"' "$T/log/audit.jsonl" 2>/dev/null)
 	if [ "$want" != "$got" ]; then
-		note "records: tracerd logged ${got:-0} records for $want mkdir calls"
+		note "$what: tracerd logged ${got:-0} records for $want mkdir calls"
 	fi
 	grep -q '"decision":"error"' "$T/log/audit.jsonl" 2>/dev/null &&
-		note "records: tracerd logged error decisions: $(grep -m1 '"decision":"error"' "$T/log/audit.jsonl")"
+		note "$what: tracerd logged error decisions: $(grep -m1 '"decision":"error"' "$T/log/audit.jsonl")"
 	: >"$T/log/audit.jsonl"	# O_APPEND writer: safe to truncate between runs
 }
 
@@ -141,6 +150,7 @@ loop_cmd() {
 run_loop() {
 	local round=$1 v=$2 out
 
+	in_budget || return
 	if [ "$v" = tracerd ] && ! up; then
 		return
 	fi
@@ -157,7 +167,7 @@ run_loop() {
 			note "round $round: the tracerd loop was not covered by libnotif"
 			return
 		fi
-		check_records "$out"
+		check_records "$out" "round $round: loops"
 	fi
 	record "$round" "$v" <<<"$out"
 	: >"$T/log/sup.log"
@@ -166,6 +176,7 @@ run_loop() {
 run_start() {
 	local round=$1 v=$2 out pre=()
 
+	in_budget || return
 	if [ "$v" = tracerd ]; then
 		up || return
 		pre=(-P "$lib")
@@ -181,6 +192,7 @@ run_start() {
 run_tp() {
 	local round=$1 v=$2 n=$3 out sup
 
+	in_budget || return
 	case $v in
 	floor) sup=(-s floor -l "$T/log/sup.log" -A "$T/allowed") ;;
 	tracerd) up || return; sup=(-s none -P "$lib") ;;
@@ -197,6 +209,7 @@ run_tp() {
 		print r "\t" v "\ttp" $2 "_p99\t" $5
 		if ($6 > 0) print "throughput " v " N=" $2 ": " $6 " failed calls" > "/dev/stderr" }' \
 		<<<"$out" >>"$RES" 2>>"$NOTES"
+	[ "$v" = tracerd ] && check_records "$out" "round $round: throughput N=$n"
 	rm -f "$T"/tp/r.*
 	: >"$T/log/sup.log"
 	: >"$T/log/audit.jsonl"
@@ -207,6 +220,7 @@ run_tp() {
 run_idle() {
 	local v=$1 out covered sup
 
+	in_budget || return
 	case $v in
 	floor) sup=(-s floor -l "$T/log/sup.log" -A "$T/allowed" -M self) ;;
 	tracerd) up || return; sup=(-s none -P "$lib" -M "$TPID") ;;
