@@ -27,6 +27,7 @@ TMO="timeout -k 3 30"
 T=
 TPID=
 started=$(date +%s)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 stop_tracerd() {
 	[ -n "$TPID" ] || return 0
@@ -273,4 +274,5 @@ stop_tracerd
 /usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" \
 	"command: ${BENCH_CMD:-tests/bench/run.sh}${THREADS:+ BENCH_THREADS=$THREADS}" \
 	"date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  kernel: $(uname -r)  cpus: $(nproc)  fs: $fs" \
+	"load average at start: $load0, at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes the figures noisy)" \
 	"tracerd: $(if [ -n "$THREADS" ]; then echo "--threads $THREADS"; else echo "default threads (BENCH_THREADS unset)"; fi)  rounds: $ROUNDS loops/start, $TP_ROUNDS throughput x ${TP_SECS}s  run time: $(($(date +%s) - started)) s"
