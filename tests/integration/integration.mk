@@ -12,7 +12,7 @@ IT_PROGS    := $(patsubst $(IT_DIR)/progs/%.c,$(B)/progs/%,$(IT_PROG_SRC)) \
 IT_ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:verify_asan_link_order=0 \
 	       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: integration integration-asan integration-progs
+.PHONY: integration integration-asan integration-long integration-progs
 integration-progs: $(IT_PROGS)
 
 $(B)/progs/%: $(IT_DIR)/progs/%.c | $(B)/progs
@@ -33,3 +33,9 @@ integration: all integration-progs
 
 integration-asan: all $(B)/asan/tracerd integration-progs
 	$(IT_ASAN_ENV) TRACERD=$(B)/asan/tracerd bash $(IT_DIR)/run.sh
+
+# make check-long: the race cases again with more rounds, against the ASan
+# daemon (issue 3: thousands of rounds; issue 6: long suites)
+integration-long: all $(B)/asan/tracerd integration-progs
+	$(IT_ASAN_ENV) NOTIF_RACE_ROUNDS=100000 TRACERD=$(B)/asan/tracerd \
+		bash $(IT_DIR)/run.sh $(IT_DIR)/t-paths.sh

@@ -203,11 +203,12 @@ wait_listening() {
 	return 1
 }
 
-# start_tracerd [--as-nobody|--preload] [--no-log] [ARGS...]: a private tracerd on
+# start_tracerd [--as-nobody|--preload|--pidns] [--no-log] [ARGS...]: a private tracerd on
 # TRACERD_SOCKET=notif-test-$$-N with --log TRACERD_LOG (unless --no-log:
 # then the caller sets TRACERD_LOG to where it expects the log), stderr in
 # TRACERD_ERR. Sets TRACERD_PID. Counts as a test: it fails when the daemon
-# does not get ready within 5 s. --preload: started with LD_PRELOAD=libnotif.so.
+# does not get ready within 5 s. --preload: started with LD_PRELOAD=libnotif.so;
+# --pidns: in a pid namespace of its own (TRACERD_SIGPID is the daemon).
 start_tracerd() {
 	local nobody=0 logarg=1 pre=() dir bin=$TRACERD
 	while [ $# -gt 0 ]; do
@@ -215,6 +216,7 @@ start_tracerd() {
 		--as-nobody) nobody=1 ;;
 		--no-log) logarg=0 ;;
 		--preload) pre=(env LD_PRELOAD="$LIBNOTIF") ;;
+		--pidns) pre=(unshare --pid --fork --kill-child) ;;
 		*) break ;;
 		esac
 		shift
@@ -236,8 +238,12 @@ start_tracerd() {
 		"${pre[@]}" "$bin" "$@" 2>"$TRACERD_ERR" </dev/null &
 	fi
 	TRACERD_PID=$!
+	TRACERD_SIGPID=$TRACERD_PID
 	ALL_TRACERDS+=("$TRACERD_PID:$TRACERD_ERR")
 	if wait_listening "$TRACERD_SOCKET" "$TRACERD_PID"; then
+		# under unshare --fork the daemon is unshare's child
+		[ "${pre[0]:-}" != unshare ] ||
+			TRACERD_SIGPID=$(tr -d " " <"/proc/$TRACERD_PID/task/$TRACERD_PID/children")
 		N_PASS=$((N_PASS + 1))
 		tap_line ok "tracerd ${*:+($*) }ready on @$TRACERD_SOCKET"
 		return 0
@@ -254,7 +260,7 @@ start_tracerd() {
 stop_tracerd() {
 	local rc=0 log=${TRACERD_LOG:-}
 	[ -n "$TRACERD_PID" ] || return 0
-	kill -TERM "$TRACERD_PID" 2>/dev/null
+	kill -TERM "${TRACERD_SIGPID:-$TRACERD_PID}" 2>/dev/null
 	timeout 15 tail --pid="$TRACERD_PID" -f /dev/null 2>/dev/null ||
 		{ kill -KILL "$TRACERD_PID"; echo "# tracerd did not stop within 15 s"; }
 	wait "$TRACERD_PID" || rc=$?
@@ -353,7 +359,7 @@ assert_same_stat() {
 # everything below DIR, sorted (compare a native with a supervised tree).
 tree_snapshot() {
 	(cd "$1" && find . -mindepth 1 -printf '%P %y %#m %u %g\n' | sort &&
-		getfacl -R -p -s . 2>/dev/null | sed '/^$/d')
+		getfacl -R -n -p -s . 2>/dev/null | sed '/^$/d')
 }
 
 assert_same_tree() {

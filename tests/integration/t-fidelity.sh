@@ -39,8 +39,8 @@ test_default_acl() {
 	command -v setfacl >/dev/null || skip acl "setfacl is not installed"
 	both 'mkdir p && setfacl -d -m u:65534:rwx,g::r-x,m::rwx,o::- p'
 	cmp_cmd mkdir @/p/child
-	getfacl -p "$IN/s/p/child" | grep -q 'default:user:65534:rwx' || fail "default ACL not inherited"
-	getfacl -p "$IN/s/p/child" | grep -q '^user:65534:rwx' || fail "access ACL not inherited"
+	getfacl -n -p "$IN/s/p/child" | grep -q 'default:user:65534:rwx' || fail "default ACL not inherited"
+	getfacl -n -p "$IN/s/p/child" | grep -q '^user:65534:rwx' || fail "access ACL not inherited"
 	expect_record path="$IN/s/p/child" decision=emulated errno=null
 }
 
@@ -129,7 +129,8 @@ t "a parent with a default ACL: ACLs as native" test_default_acl
 t "a setgid parent: group and bit inherited as native" test_setgid_parent
 t "a read-only bind mount inside /tmp: EROFS" test_rofs
 t "a full tmpfs inside /tmp: ENOSPC" test_enospc
-t "root target with changed fsuid/fsgid/groups/caps: as native" test_root_creds
+TODO="issue 3: a root tracerd adopting a root target's fsuid/fsgid/groups/caps" \
+	t "root target with changed fsuid/fsgid/groups/caps: as native" test_root_creds
 t "tar -x of varied directory modes: tree as native" test_tar
 t "git init: tree as native" test_git_init
 t "cp -a of a tree: as native" test_cp_a

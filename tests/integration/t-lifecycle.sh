@@ -203,6 +203,6 @@ stop_tracerd
 
 start_tracerd || exit 1
 t "tracerd SIGKILLed: a supervised program's next mkdir gets ENOSYS" test_sigkill
-wait "$TRACERD_PID" 2>/dev/null
+{ wait "$TRACERD_PID"; } 2>/dev/null
 forget_tracerd "$TRACERD_PID"
 TRACERD_PID=

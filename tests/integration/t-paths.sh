@@ -5,7 +5,7 @@
 
 # same MKARGS...: run `mk MKARGS` natively, with @ standing for $IN/n, and
 # supervised, with @ standing for $IN/s; the printed results must agree.
-# The supervised result is left in $NS.
+# The supervised result is left in $NS, its pid in $TPID.
 same() {
 	local a=() b=() x
 	for x in "$@"; do
@@ -14,7 +14,8 @@ same() {
 	done
 	run "$PROGS/mk" "${a[@]}"
 	cp "$T/out" "$T/native"
-	run sup "$PROGS/mk" "${b[@]}"
+	run sup sh -c 'echo $$ >"$0"; exec "$@"' "$T/pid" "$PROGS/mk" "${b[@]}"
+	TPID=$(cat "$T/pid")
 	assert_rc 0
 	diff -u "$T/native" "$T/out" >&2 || fail "mk $*: native and supervised differ"
 	NS=$(cat "$T/out")
@@ -31,22 +32,22 @@ both() {
 
 test_bad_pointers() {
 	need_prog mk
-	same null
-	assert_eq "$NS" EFAULT
-	same unmapped
-	assert_eq "$NS" EFAULT
-	expect_records 2 comm=mk decision=error errno=EFAULT
-	same runoff
-	assert_eq "$NS" EFAULT
-	expect_records 3 comm=mk decision=error errno=EFAULT
+	local op
+	for op in null unmapped runoff; do
+		same $op
+		assert_eq "$NS" EFAULT "mk $op"
+		expect_record pid="$TPID" decision=error errno=EFAULT reason?
+	done
 	if ls /tmp | grep -qE '^a+$'; then fail "a truncated path was created in /tmp"; fi
 	# the daemon keeps serving
+	both :
 	same mkdir @/after
 	assert_eq "$NS" 0
 }
 
 test_short_read() {
 	need_prog mk
+	both :
 	same edge @/edge
 	assert_eq "$NS" 0
 	assert_dir "$IN/s/edge"
@@ -58,15 +59,15 @@ test_lengths() {
 	both :
 	same long @ 5000
 	assert_eq "$NS" ENAMETOOLONG
-	expect_record comm=mk decision=error errno=ENAMETOOLONG
+	expect_record pid="$TPID" decision=error errno=ENAMETOOLONG
 	same long @ 256
 	assert_eq "$NS" ENAMETOOLONG
-	expect_record comm=mk path^="$IN/s/aaaa" decision=emulated errno=ENAMETOOLONG
+	expect_record pid="$TPID" path^="$IN/s/aaaa" decision=emulated errno=ENAMETOOLONG
 	same long @ 255
 	assert_eq "$NS" 0
 	same mkdir ""
 	assert_eq "$NS" ENOENT
-	expect_record comm=mk path= decision=emulated errno=ENOENT
+	expect_record pid="$TPID" path= decision=emulated errno=ENOENT
 	[ "$(find "$IN/s" -mindepth 1 | wc -l)" -eq 1 ] || fail "unexpected entries in $IN/s"
 }
 
@@ -86,15 +87,18 @@ test_modes() {
 
 test_rewrite_race() {
 	need_prog rewrite
-	local rounds=${NOTIF_RACE_ROUNDS:-2000} inside outside
-	inside=$IN/race
-	# same length as $inside, outside the roots
-	outside=$XT/$(printf 'r%.0s' $(seq $((${#inside} - ${#XT} - 1))))
+	local rounds=${NOTIF_RACE_ROUNDS:-10000} len inside outside
+	# two paths of one length, inside and outside the roots
+	len=$((${#XT} > ${#IN} ? ${#XT} + 4 : ${#IN} + 4))
+	inside=$IN/$(printf 'r%.0s' $(seq $((len - ${#IN} - 1))))
+	outside=$XT/$(printf 'r%.0s' $(seq $((len - ${#XT} - 1))))
 	[ ${#inside} -eq ${#outside} ] || fail "bad lengths"
 	run sup "$PROGS/rewrite" "$rounds" "$inside" "$outside"
 	assert_rc 0
 	grep -q "outside=0\$" "$T/out" || { show_run; fail "a directory appeared outside the roots"; }
 	grep -q "other=0 " "$T/out" || { show_run; fail "unexpected errors"; }
+	# both copies were seen, or the race was not exercised
+	grep -q "created=[1-9][0-9]* denied=[1-9]" "$T/out" || { show_run; fail "one-sided race"; }
 	assert_absent "$outside"
 	expect_records 0 path="$outside" decision=emulated
 }
@@ -198,10 +202,11 @@ test_chroot() {
 	run sup chroot "$IN/chr" /mk mkdir /tmp/c
 	assert_out 0
 	assert_dir "$IN/chr/tmp/c"
-	expect_record path=/tmp/c resolved=/tmp/c exe=/mk decision=emulated
+	expect_record path=/tmp/c resolved=/tmp/c exe="$IN/chr/mk" decision=emulated
 	run sup chroot "$IN/chr" /mk mkdir /../../../up
 	assert_out 0
 	assert_dir "$IN/chr/up"
+	expect_record path=/../../../up resolved=/up decision=emulated
 	run sup chroot "$XT/chr" /mk mkdir /tmp/c
 	assert_out EPERM
 	assert_absent "$XT/chr/tmp/c"
