@@ -166,7 +166,7 @@ static int reap(pid_t target, pid_t tracer, const struct demo_opts *o)
 			if (!tracer_alive)
 				continue;
 			if (o->keep_tracer) {
-				printf("Parent: not killing the tracer (-K): waiting for it\n");
+				printf("Parent: waiting for the tracer\n");
 			} else {
 				printf("Parent: killing tracer\n");
 				kill(tracer, SIGTERM);
@@ -209,5 +209,7 @@ int main(int argc, char **argv)
 	}
 	close(sv[0]);
 	close(sv[1]);
+	if (o.keep_tracer)
+		printf("Parent: -K: the tracer is not killed when the target ends\n");
 	return reap(target, tracer, &o);
 }

@@ -225,6 +225,8 @@ static void delay(struct tracer *t)
 	id_valid(t, "post-delay", 1);
 }
 
+/* Announced before the SEND: once the target has its answer it may end,
+ * and the parent then kills us (unless -K). */
 static void answer(struct tracer *t, int err)
 {
 	char buf[64];
@@ -234,9 +236,10 @@ static void answer(struct tracer *t, int err)
 	t->resp->error = err;
 	t->resp->val = 0;
 	t->resp->flags = 0;
+	printf("Tracer: answering %s\n", err ? demo_errstr(-err, buf, sizeof(buf)) : "0");
 	if (ioctl(t->fd, SECCOMP_IOCTL_NOTIF_SEND, t->resp) == 0)
-		printf("Tracer: answered %s\n", err ? demo_errstr(-err, buf, sizeof(buf)) : "0");
-	else if (errno == ENOENT)
+		return;
+	if (errno == ENOENT)
 		printf("Tracer: NOTIF_SEND failed with ENOENT: the target's call is gone "
 		       "(interrupted by a signal, or the target died)\n");
 	else

@@ -22,7 +22,7 @@ t_basic() {
 	has 'SECCOMP_GET_NOTIF_SIZES: request [0-9]+'
 	count 'Tracer: got notification' 5
 	count 'Target process: SUCCESS: mkdir\(2\) returned 0$' 1
-	count 'Tracer: answered 0$' 1
+	count 'Tracer: answering 0$' 1
 	count 'Target process: mkdir\(2\) failed: EPERM' 2
 	count 'Target process: mkdir\(2\) failed: EEXIST' 1
 	count 'Target process: mkdir\(2\) failed: ENOENT' 1
@@ -50,7 +50,7 @@ t_keep_bye() {
 	isdir "$D/a"
 	absent "$D/b"
 	absent /bye
-	has 'Parent: not killing the tracer \(-K\)'
+	has 'Parent: -K: the tracer is not killed when the target ends'
 	has 'Tracer: terminating'
 	count 'Tracer: got notification' 2
 	count 'Target process: mkdir\(2\) failed: EPERM' 1
@@ -64,7 +64,7 @@ t_delay_blocked() {
 	has 'Tracer: ID_VALID \(pre-delay\): valid'
 	has 'Tracer: ID_VALID \(post-delay\): valid'
 	has 'Tracer: target PID [0-9]+ is in state S, in syscall [0-9]+ \(mkdir\)'
-	has 'Tracer: answered 0'
+	has 'Tracer: answering 0'
 }
 
 # The test itself sends SIGINT, once the tracer holds the call.
@@ -100,7 +100,7 @@ t_sigint_restart() {
 	count 'Tracer: got notification' 2
 	count "Tracer: mkdir\\(\"$D/a\", 0700\\)" 2
 	has 'Tracer: NOTIF_SEND failed with ENOENT'
-	has 'Tracer: answered EEXIST'
+	has 'Tracer: answering EEXIST'
 	count 'Target process: mkdir\(2\) failed: EEXIST' 1
 	hasnt 'EINTR'
 }
@@ -109,7 +109,7 @@ t_sigint_killable() {
 	demo -d 1 -s INT -k "$D/a"
 	has 'NEW_LISTENER \| WAIT_KILLABLE_RECV'
 	has 'Tracer: ID_VALID \(post-delay\): valid'
-	has 'Tracer: answered 0'
+	has 'Tracer: answering 0'
 	hasnt 'NOTIF_SEND failed'
 	hasnt 'EINTR'
 	# the handler runs only when mkdir returns, with the tracer's answer
