@@ -3,7 +3,8 @@
  * length). Whatever the supervisor read, it must decide and create with
  * that one copy: OUTSIDE must never appear. After each successful call the
  * created directory is removed. Prints "created=N denied=N other=N
- * outside=N" (outside: times OUTSIDE existed after a call). */
+ * outside=N [first=ERRNO]" (outside: times OUTSIDE existed after a call;
+ * first: the errno of the first other failure). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,7 +33,7 @@ static void *flipper(void *arg)
 
 int main(int argc, char **argv)
 {
-	int rounds, created = 0, denied = 0, other = 0, outside = 0;
+	int rounds, created = 0, denied = 0, other = 0, outside = 0, first = 0;
 	struct stat st;
 	pthread_t th;
 
@@ -51,8 +52,8 @@ int main(int argc, char **argv)
 			created++;
 		else if (errno == EPERM)
 			denied++;
-		else
-			other++;
+		else if (!other++)
+			first = errno;
 		if (lstat(out, &st) == 0) {
 			outside++;
 			rmdir(out);
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 	}
 	atomic_store(&stop, 1);
 	pthread_join(th, NULL);
-	printf("created=%d denied=%d other=%d outside=%d\n", created, denied, other, outside);
+	printf("created=%d denied=%d other=%d outside=%d", created, denied, other, outside);
+	printf(first ? " first=%s\n" : "\n", strerrorname_np(first));
 	return 0;
 }
