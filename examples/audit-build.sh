@@ -7,6 +7,7 @@
 # /var/cache is refused, and make goes on without it.
 #
 # Usage: examples/audit-build.sh        (after `make`)
+# shellcheck source=examples/lib.sh
 . "$(dirname "$0")/lib.sh"
 ex_init audit-build
 

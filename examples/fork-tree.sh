@@ -8,6 +8,7 @@
 # The audit log shows calls from every pid of the tree under that attach.
 #
 # Usage: examples/fork-tree.sh        (after `make examples`)
+# shellcheck source=examples/lib.sh
 . "$(dirname "$0")/lib.sh"
 ex_init fork-tree
 [ -x "$B/fork-tree" ] || ex_die "$B/fork-tree is missing: run make examples"

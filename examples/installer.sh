@@ -9,9 +9,11 @@
 # fresh scratch directory outside /tmp (under /var/tmp) for the run.
 #
 # Usage: examples/installer.sh        (after `make`)
+# shellcheck source=examples/lib.sh
 . "$(dirname "$0")/lib.sh"
 ex_init installer
 
+home=
 ex_scratch home /var/tmp
 stage=$EX/fooapp-cache
 cat >"$EX/install-fooapp.sh" <<'EOF'

@@ -48,8 +48,9 @@ ex_cleanup() {
 
 ex_init() {
 	EX_NAME=$1
-	[ -x "$B/tracerd" ] && [ -f "$B/libnotif.so" ] ||
+	if [ ! -x "$B/tracerd" ] || [ ! -f "$B/libnotif.so" ]; then
 		ex_die "$B/tracerd or $B/libnotif.so is missing: run make first"
+	fi
 	EX=$(mktemp -d "/tmp/notif-ex-$EX_NAME.XXXXXX")
 	chmod 0755 "$EX"
 	EX_LOG=$EX/audit.jsonl

@@ -9,6 +9,7 @@
 # nobody.
 #
 # Usage: examples/tar-git.sh        (after `make`)
+# shellcheck source=examples/lib.sh
 . "$(dirname "$0")/lib.sh"
 ex_init tar-git
 
