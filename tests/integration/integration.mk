@@ -8,7 +8,7 @@ IT_PROG_SRC := $(filter-out %_so.c,$(wildcard $(IT_DIR)/progs/*.c))
 IT_SO_SRC   := $(wildcard $(IT_DIR)/progs/*_so.c)
 IT_PROGS    := $(patsubst $(IT_DIR)/progs/%.c,$(B)/progs/%,$(IT_PROG_SRC)) \
 	       $(patsubst $(IT_DIR)/progs/%_so.c,$(B)/progs/%.so,$(IT_SO_SRC)) \
-	       $(B)/progs/mk-static
+	       $(B)/progs/mk-static $(B)/progs/mk32
 IT_ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:verify_asan_link_order=0 \
 	       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -24,6 +24,13 @@ $(B)/progs/%.so: $(IT_DIR)/progs/%_so.c | $(B)/progs
 # the same one-call tool, static: a static child of a supervised program
 $(B)/progs/mk-static: $(IT_DIR)/progs/mk.c | $(B)/progs
 	$(CC) $(CFLAGS) -static -pthread -o $@ $< $(LDFLAGS)
+
+# a 32-bit build of it (gcc-multilib); without a -m32 toolchain the 32-bit
+# tests say so and skip
+$(B)/progs/mk32: $(IT_DIR)/progs/mk.c | $(B)/progs
+	$(CC) -m32 $(CFLAGS) -idirafter /usr/include/x86_64-linux-gnu -pthread -o $@ $< \
+		$(LDFLAGS) || \
+		{ echo "integration: no -m32 toolchain, the 32-bit tests will skip"; rm -f $@; }
 
 $(B)/progs:
 	@mkdir -p $@

@@ -16,6 +16,8 @@
  *   mk fds                          the open fds (besides 0-2), one line
  *   mk errno                        errno as main() found it
  *   mk iouring                      io_uring_setup/enter/register results
+ *   mk int80 PATH                   (x86_64) mkdir through int 0x80: the
+ *                                   i386 entry, nr 39
  *   mk cwdthread DIR NAME           a thread with its own fs context
  *                                   (unshare(CLONE_FS)) chdirs to DIR and
  *                                   calls mkdir(NAME)
@@ -68,7 +70,11 @@ static long dirfd_arg(const char *spec)
 		fd = open(spec + 3, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			return -1;
+#if __SIZEOF_LONG__ == 8
 		return (long)(0xdead000000000000UL | (unsigned long)(unsigned int)fd);
+#else
+		return fd;
+#endif
 	}
 	if (strncmp(spec, "file:", 5) == 0)
 		return open(spec + 5, O_RDONLY | O_CLOEXEC);
@@ -174,6 +180,28 @@ static int op_iouring(void)
 	return 0;
 }
 
+#ifdef __x86_64__
+static int op_int80(const char *path)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long r = 39;	/* __NR_mkdir on i386 */
+
+	if (p == MAP_FAILED)
+		return 2;
+	strncpy(p, path, 4095);
+	__asm__ volatile("int $0x80"
+			 : "+a"(r)
+			 : "b"(p), "c"(0777L)
+			 : "r8", "r9", "r10", "r11", "memory", "cc");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return result(-1);
+	}
+	return result(0);
+}
+#endif
+
 struct cwdarg {
 	const char *dir, *name;
 	long r;
@@ -241,9 +269,13 @@ int main(int argc, char **argv)
 		return op_fds();
 	if (strcmp(op, "iouring") == 0)
 		return op_iouring();
+#ifdef __x86_64__
+	if (strcmp(op, "int80") == 0 && argc > 2)
+		return op_int80(argv[2]);
+#endif
 	if (strcmp(op, "cwdthread") == 0 && argc > 3)
 		return op_cwdthread(argv[2], argv[3]);
 	fprintf(stderr, "usage: mk mkdir|mkdirat|null|unmapped|edge|runoff|long|fds|"
-		"errno|iouring|cwdthread ARGS (see the source)\n");
+		"errno|iouring|int80|cwdthread ARGS (see the source)\n");
 	return 2;
 }
