@@ -106,6 +106,18 @@ test_rewrite_race() {
 	expect_records 0 path="$outside" decision=emulated
 }
 
+test_swap_race() {
+	need_prog swap
+	local rounds=${NOTIF_RACE_ROUNDS:-10000}
+	run sup sh -c 'echo $$ >"$0"; exec "$@"' "$T/pid" "$PROGS/swap" "$rounds" "$IN" "$XT"
+	TPID=$(cat "$T/pid")
+	assert_rc 0
+	grep -q "outside=0\$" "$T/out" || { show_run; fail "a directory appeared outside the roots"; }
+	grep -q "created=[1-9][0-9]* denied=[1-9]" "$T/out" || { show_run; fail "one-sided race"; }
+	assert_absent "$XT/x"
+	expect_records 0 pid="$TPID" decision=emulated errno=null resolved^="$OUT"
+}
+
 test_dots_and_slashes() {
 	need_prog mk
 	run sup "$PROGS/mk" mkdir /tmp
@@ -226,6 +238,27 @@ test_userns_bind() {
 	expect_record path=/tmp/bm decision!=emulated errno=EPERM
 }
 
+test_allow_symlink() {
+	# tracerd was started with --allow $ALLOW_LINK (-> $ALLOWED) and
+	# --allow $ALLOWED2; /tmp is no longer a root
+	run sup mkdir "$ALLOWED/a" "$ALLOWED2/b" "$IN/c"
+	assert_rc 1
+	assert_dir "$ALLOWED/a"
+	assert_dir "$ALLOWED2/b"
+	assert_absent "$IN/c"
+	expect_record path="$ALLOWED/a" decision=emulated errno=null
+	expect_record path="$ALLOWED2/b" decision=emulated errno=null
+	expect_record path="$IN/c" decision=denied errno=EPERM
+	# the root is the directory the link named at start, not the link
+	mkdir "$XT/elsewhere"
+	ln -sfn "$XT/elsewhere" "$ALLOW_LINK"
+	run sup mkdir "$ALLOW_LINK/d" "$ALLOWED/e"
+	assert_rc 1
+	assert_absent "$XT/elsewhere/d"
+	assert_dir "$ALLOWED/e"
+	expect_record path="$ALLOW_LINK/d" decision=denied errno=EPERM
+}
+
 test_loops() {
 	need_prog mk
 	local i
@@ -255,4 +288,14 @@ t "a magic link of another process (/proc/PID/cwd) is denied" test_proc_other
 t "a target in a chroot (inside and outside the roots)" test_chroot
 t "unshare -Urm target binding an outside dir over /tmp: nothing created" test_userns_bind
 t "symlink loops and 40 nested links: ELOOP exactly where native" test_loops
+t "a thread swapping a component dir <-> symlink to outside: never outside" test_swap_race
+stop_tracerd
+
+ALLOWED=$OUT/allowed
+ALLOWED2=$OUT/allowed2
+ALLOW_LINK=$WORK/allow-link
+mkdir "$ALLOWED" "$ALLOWED2"
+ln -s "$ALLOWED" "$ALLOW_LINK"
+start_tracerd --allow "$ALLOW_LINK" --allow "$ALLOWED2" || exit 1
+t "--allow through a symlink (identity at start), twice, replacing /tmp" test_allow_symlink
 stop_tracerd
