@@ -5,7 +5,7 @@
 # parts; UNIT_SRC_<m> names the module sources it links, UNIT_LDFLAGS_<m>
 # any -Wl,--wrap= fakes it needs.
 
-UNIT_TESTS := wire sockname syscalls filter
+UNIT_TESTS := wire sockname syscalls filter handoff
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
@@ -25,7 +25,7 @@ UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \
 UNIT_BINS := $(addprefix $(B)/unit/test_,$(UNIT_TESTS))
 UNIT_CFLAGS = $(CFLAGS) -I. -Icommon -Ishim -Itracerd
 UNIT_VALGRIND ?= valgrind --quiet --error-exitcode=1 --leak-check=full \
-	--errors-for-leak-kinds=definite,indirect,possible --track-fds=no
+	--errors-for-leak-kinds=definite,indirect,possible --child-silent-after-fork=yes
 
 define unit_rule
 UNIT_PARTS_$(1) := tests/unit/test_$(1).c $$(wildcard tests/unit/test_$(1)_*.c)
