@@ -27,7 +27,7 @@ PROGS=$(abspath "${PROGS:-build/progs}")
 PY=/usr/bin/python3
 TMO=${NOTIF_TEST_TIMEOUT:-30}
 NOBODY=65534
-AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
+AS_NOBODY=(setpriv "--reuid=$NOBODY" "--regid=$NOBODY" --clear-groups)
 SCRIPT=$(basename "$0")
 case ${CI:-} in true) NOTIF_MUST_WORK=${NOTIF_MUST_WORK:-1} ;; esac
 NOTIF_MUST_WORK=${NOTIF_MUST_WORK:-0}
@@ -203,12 +203,14 @@ wait_listening() {
 	return 1
 }
 
-# start_tracerd [--as-nobody|--preload|--pidns] [--no-log] [ARGS...]: a private tracerd on
+# start_tracerd [--as-nobody|--preload|--pidns|--wrapped] [--no-log] [ARGS...]: a
+# private tracerd on
 # TRACERD_SOCKET=notif-test-$$-N with --log TRACERD_LOG (unless --no-log:
 # then the caller sets TRACERD_LOG to where it expects the log), stderr in
 # TRACERD_ERR. Sets TRACERD_PID. Counts as a test: it fails when the daemon
 # does not get ready within 5 s. --preload: started with LD_PRELOAD=libnotif.so;
-# --pidns: in a pid namespace of its own (TRACERD_SIGPID is the daemon).
+# --pidns: in a pid namespace of its own; --wrapped: as the child of sh (a
+# test that SIGKILLs TRACERD_SIGPID then waits for TRACERD_PID quietly).
 start_tracerd() {
 	local nobody=0 logarg=1 pre=() dir bin=$TRACERD
 	while [ $# -gt 0 ]; do
@@ -217,6 +219,7 @@ start_tracerd() {
 		--no-log) logarg=0 ;;
 		--preload) pre=(env LD_PRELOAD="$LIBNOTIF") ;;
 		--pidns) pre=(unshare --pid --fork --kill-child) ;;
+		--wrapped) pre=(sh -c '"$@"; exit $?' sh) ;;
 		*) break ;;
 		esac
 		shift
@@ -241,8 +244,8 @@ start_tracerd() {
 	TRACERD_SIGPID=$TRACERD_PID
 	ALL_TRACERDS+=("$TRACERD_PID:$TRACERD_ERR")
 	if wait_listening "$TRACERD_SOCKET" "$TRACERD_PID"; then
-		# under unshare --fork the daemon is unshare's child
-		[ "${pre[0]:-}" != unshare ] ||
+		# under unshare --fork or sh the daemon is their child
+		case ${pre[0]:-} in unshare | sh) ;; *) false ;; esac &&
 			TRACERD_SIGPID=$(tr -d " " <"/proc/$TRACERD_PID/task/$TRACERD_PID/children")
 		N_PASS=$((N_PASS + 1))
 		tap_line ok "tracerd ${*:+($*) }ready on @$TRACERD_SOCKET"

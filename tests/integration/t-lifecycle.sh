@@ -111,6 +111,11 @@ test_no_extra_fd() {
 	assert_rc 0
 	diff -u "$T/native" "$T/out" >&2 || fail "fds differ from a native run"
 	assert_err_empty
+	# and with ls itself (its own directory fd included)
+	run ls /proc/self/fd
+	cp "$T/out" "$T/native"
+	run sup ls /proc/self/fd
+	diff -u "$T/native" "$T/out" >&2 || fail "ls /proc/self/fd differs from a native run"
 }
 
 test_no_env_change_no_thread() {
@@ -164,7 +169,7 @@ test_sigkill() {
 		[ -s "$T/out" ] && break
 		sleep 0.01
 	done
-	kill -KILL "$TRACERD_PID"
+	kill -KILL "$TRACERD_SIGPID"
 	echo go >&3
 	exec 3>&-
 	RC=0
@@ -201,7 +206,7 @@ XDG_STATE_HOME=$WORK/xdg start_tracerd --no-log || exit 1
 t "default log \$XDG_STATE_HOME/tracerd/audit.jsonl: dir 0700, file 0600" test_default_log
 stop_tracerd
 
-start_tracerd || exit 1
+start_tracerd --wrapped || exit 1
 t "tracerd SIGKILLed: a supervised program's next mkdir gets ENOSYS" test_sigkill
 { wait "$TRACERD_PID"; } 2>/dev/null
 forget_tracerd "$TRACERD_PID"
