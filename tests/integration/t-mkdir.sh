@@ -166,6 +166,27 @@ test_umask() {
 	assert_eq "$(stat -c %a "$IN/s022") $(stat -c %a "$IN/s077")" "755 700" "modes"
 }
 
+test_non_utf8() {
+	local name=$'bad-\xff\xfe-\xc3(-end'
+	run sup mkdir "$IN/$name"
+	assert_rc 0
+	assert_dir "$IN/$name"
+	# the line is valid UTF-8 JSON and the path round-trips to the bytes
+	"$PY" -c '
+import json, os, sys
+want = os.fsencode(sys.argv[2])
+n = 0
+for raw in open(sys.argv[1], "rb"):
+    r = json.loads(raw.decode("utf-8"))
+    p = r.get("path")
+    if p is not None and p.encode("utf-8", "surrogateescape") == want:
+        n += 1
+        assert r["decision"] == "emulated" and r["errno"] is None, r
+        assert r["resolved"].encode("utf-8", "surrogateescape") == want, r
+sys.exit(0 if n == 1 else "%d records round-trip to the path" % n)
+' "$TRACERD_LOG" "$IN/$name" || { dump_tracerd; fail "non-UTF-8 path not recorded losslessly"; }
+}
+
 start_tracerd || exit 1
 t "coreutils mkdir in /tmp: created as native, emulated record" test_allowed
 t "coreutils mkdir outside the roots: EPERM, nothing created, denied record" test_denied
@@ -178,4 +199,5 @@ t ".. escapes (/tmp/../x): denied, nothing created" test_dotdot_escape
 t "symlink escape /tmp/link/x -> outside: denied; inside link: allowed" test_symlink_escape
 t "dangling symlink as last component: EEXIST, its target not created" test_dangling_last
 t "umask 022 and 077: same mode as native mkdir" test_umask
+t "a non-UTF-8 path is recorded losslessly (\\udcXX) in valid JSON" test_non_utf8
 stop_tracerd
