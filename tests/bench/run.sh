@@ -38,6 +38,7 @@ stop_tracerd() {
 	done
 	kill -KILL "$TPID" 2>/dev/null
 	wait "$TPID" 2>/dev/null
+	TRC=$?
 	TPID=
 }
 
@@ -269,10 +270,14 @@ run_idle tracerd
 if [ -n "$TPID" ] && ! up; then
 	note "tracerd died during the run: $(tail -n 2 "$T/log/tracerd.err" | tr '\n' ' ')"
 fi
-stop_tracerd
+if [ -n "$TPID" ]; then
+	stop_tracerd
+	[ "$TRC" = 0 ] || note "tracerd exited $TRC on SIGTERM (want 0)"
+fi
 
 /usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" \
 	"command: ${BENCH_CMD:-tests/bench/run.sh}${THREADS:+ BENCH_THREADS=$THREADS}" \
 	"date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  kernel: $(uname -r)  cpus: $(nproc)  fs: $fs" \
 	"load average at start: $load0, at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes the figures noisy)" \
-	"tracerd: $(if [ -n "$THREADS" ]; then echo "--threads $THREADS"; else echo "default threads (BENCH_THREADS unset)"; fi)  rounds: $ROUNDS loops/start, $TP_ROUNDS throughput x ${TP_SECS}s  run time: $(($(date +%s) - started)) s"
+	"tracerd: $(if [ -n "$THREADS" ]; then echo "--threads $THREADS"; else echo "default threads (BENCH_THREADS unset)"; fi)  rounds: $ROUNDS loops/start, $TP_ROUNDS throughput x ${TP_SECS}s  run time: $(($(date +%s) - started)) s" |
+	tee "$bin/report.txt"
