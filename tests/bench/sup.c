@@ -162,7 +162,7 @@ static void release(struct sup *s)
 
 static void reap(struct sup *s, struct item *it)
 {
-	int st;
+	int st = 0;
 
 	if (waitpid(it->pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "bench-sup: child %d failed (status 0x%x)\n", (int)it->pid, st);
