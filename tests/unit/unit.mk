@@ -16,8 +16,10 @@ UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl
 
 # tracerd's pure parts, each enabled once the sources it links exist (the
 # daemon lands file by file).
-UNIT_SRC_json := tracerd/json.c tests/unit/jsoncheck.c
-UNIT_OPT := json
+UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
+UNIT_SRC_policy  := tracerd/policy.c
+UNIT_SRC_options := tracerd/options.c
+UNIT_OPT := json policy options
 UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \
 	$(filter-out $(wildcard $(UNIT_SRC_$(t))),$(UNIT_SRC_$(t)))),,$(t)))
 

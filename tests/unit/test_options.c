@@ -1,0 +1,243 @@
+/* tracerd/options.c: issue 2's command line, `tracerd [--socket NAME]
+ * [--log PATH|-] [--allow DIR]... [--threads K] [--help] [--version]`,
+ * TRACERD_SOCKET, and the default log path. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "options.h"
+
+static struct options o;
+static char err[256];
+
+/* Parse a NULL-terminated list (argv[0] added); argv is copied since
+ * getopt permutes it. */
+static int parse_v(const char *const *args)
+{
+	static char store[160][64];
+	static char *argv[161];
+	static char *none[] = { store[0], NULL };
+	int argc = 0;
+
+	argv[argc] = strcpy(store[argc], "tracerd");
+	argc++;
+	for (; *args; args++, argc++) {
+		assert_true(argc < 160 && strlen(*args) < sizeof(store[0]));
+		argv[argc] = strcpy(store[argc], *args);
+	}
+	argv[argc] = NULL;
+	memset(err, 0, sizeof(err));
+	/* tracerd parses once; a test parses many times: clear glibc's
+	 * getopt state (optind = 0 re-initializes it) left by an earlier
+	 * parse that stopped inside a cluster like "-xh" */
+	optind = 0;
+	(void)getopt(1, none, "");
+	return options_parse(argc, argv, &o, err, sizeof(err));
+}
+
+#define PARSE(...) parse_v((const char *const[]){ __VA_ARGS__, NULL })
+
+static int setup(void **state)
+{
+	(void)state;
+	unsetenv("TRACERD_SOCKET");
+	return 0;
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_v((const char *const[]){ NULL }), 0);
+	assert_null(o.socket);
+	assert_null(o.log);
+	assert_int_equal(o.nallow, 0);
+	assert_int_equal(o.threads, 4);
+	assert_int_equal(o.level_prefix, 0);
+	assert_int_equal(o.help, 0);
+	assert_int_equal(o.version, 0);
+}
+
+static void test_socket(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--socket", "mine"), 0);
+	assert_string_equal(o.socket, "mine");
+	assert_int_equal(PARSE("--socket=@other"), 0);
+	assert_string_equal(o.socket, "@other");
+	/* --socket overrides TRACERD_SOCKET, which overrides the default */
+	setenv("TRACERD_SOCKET", "fromenv", 1);
+	assert_int_equal(parse_v((const char *const[]){ NULL }), 0);
+	assert_string_equal(o.socket, "fromenv");
+	assert_int_equal(PARSE("--socket", "mine"), 0);
+	assert_string_equal(o.socket, "mine");
+	unsetenv("TRACERD_SOCKET");
+}
+
+static void test_log(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--log", "/var/tmp/a.jsonl"), 0);
+	assert_string_equal(o.log, "/var/tmp/a.jsonl");
+	assert_int_equal(PARSE("--log", "-"), 0);
+	assert_string_equal(o.log, "-");
+	assert_int_equal(PARSE("--log="), -EINVAL);
+	assert_non_null(strstr(err, "--log"));
+	assert_int_equal(PARSE("--log"), -EINVAL);
+	assert_non_null(strstr(err, "--log"));
+}
+
+static void test_allow(void **state)
+{
+	static char dirs[OPTIONS_MAX_ALLOW + 1][16];
+	const char *args[2 * (OPTIONS_MAX_ALLOW + 1) + 1];
+
+	(void)state;
+	assert_int_equal(PARSE("--allow", "/tmp", "--allow", "/var/tmp", "--allow=/srv"), 0);
+	assert_int_equal(o.nallow, 3);
+	assert_string_equal(o.allow[0], "/tmp");
+	assert_string_equal(o.allow[1], "/var/tmp");
+	assert_string_equal(o.allow[2], "/srv");
+
+	assert_int_equal(PARSE("--allow", "tmp"), -EINVAL);
+	assert_non_null(strstr(err, "'tmp'"));
+	assert_int_equal(PARSE("--allow", ""), -EINVAL);
+
+	for (int i = 0; i <= OPTIONS_MAX_ALLOW; i++) {
+		snprintf(dirs[i], sizeof(dirs[i]), "/d%d", i);
+		args[2 * i] = "--allow";
+		args[2 * i + 1] = dirs[i];
+	}
+	args[2 * OPTIONS_MAX_ALLOW] = NULL;
+	assert_int_equal(parse_v(args), 0);
+	assert_int_equal(o.nallow, OPTIONS_MAX_ALLOW);
+	assert_string_equal(o.allow[OPTIONS_MAX_ALLOW - 1], dirs[OPTIONS_MAX_ALLOW - 1]);
+	args[2 * OPTIONS_MAX_ALLOW] = "--allow";
+	args[2 * OPTIONS_MAX_ALLOW + 2] = NULL;
+	assert_int_equal(parse_v(args), -EINVAL);
+	assert_non_null(strstr(err, "64"));
+}
+
+static void test_threads(void **state)
+{
+	static const char *const bad[] = { "0", "65", "-1", "abc", "4x", "", "99999999999999999999" };
+
+	(void)state;
+	assert_int_equal(PARSE("--threads", "1"), 0);
+	assert_int_equal(o.threads, 1);
+	assert_int_equal(PARSE("--threads=64"), 0);
+	assert_int_equal(o.threads, 64);
+	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
+		assert_int_equal(PARSE("--threads", bad[i]), -EINVAL);
+		assert_non_null(strstr(err, "--threads"));
+	}
+}
+
+static void test_flags(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--help"), 0);
+	assert_int_equal(o.help, 1);
+	assert_int_equal(PARSE("-h"), 0);
+	assert_int_equal(o.help, 1);
+	assert_int_equal(PARSE("--version"), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.help, 0);
+	assert_int_equal(PARSE("--level-prefix"), 0);
+	assert_int_equal(o.level_prefix, 1);
+}
+
+/* Usage errors name what was wrong (main turns -EINVAL into exit 2). */
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--bogus"), -EINVAL);
+	assert_non_null(strstr(err, "--bogus"));
+	assert_int_equal(PARSE("--socket"), -EINVAL);
+	assert_non_null(strstr(err, "--socket"));
+	assert_int_equal(PARSE("extra"), -EINVAL);
+	assert_non_null(strstr(err, "extra"));
+	assert_int_equal(PARSE("--log", "-", "extra"), -EINVAL);
+	assert_non_null(strstr(err, "extra"));
+	assert_int_equal(PARSE("-x"), -EINVAL);
+	assert_non_null(strstr(err, "-x"));
+}
+
+/* An unknown short option first in a cluster is named, not argv[0]:
+ * getopt has not moved optind past "-xh" yet (use optopt). */
+static void test_cluster_error(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("-xh"), -EINVAL);
+	assert_null(strstr(err, "tracerd"));
+	assert_non_null(strstr(err, "-x"));
+}
+
+/* A long message is cut to the buffer, never past it. */
+static void test_err_bounded(void **state)
+{
+	char small[9], argv0[] = "tracerd", opt[] = "--allow", arg[] = "relative/long/path";
+	char *argv[] = { argv0, opt, arg, NULL };
+
+	(void)state;
+	memset(small, 'Z', sizeof(small));
+	assert_int_equal(options_parse(3, argv, &o, small, 8), -EINVAL);
+	assert_int_equal(small[7], '\0');
+	assert_int_equal(small[8], 'Z');
+}
+
+static void test_default_log(void **state)
+{
+	char out[256];
+
+	(void)state;
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(options_default_log(out, sizeof(out)), 0);
+	assert_string_equal(out, "/xdg/state/tracerd/audit.jsonl");
+	/* a relative XDG_STATE_HOME is ignored (XDG base directory spec) */
+	setenv("XDG_STATE_HOME", "rel", 1);
+	assert_int_equal(options_default_log(out, sizeof(out)), 0);
+	assert_string_equal(out, "/home/u/.local/state/tracerd/audit.jsonl");
+	unsetenv("XDG_STATE_HOME");
+	assert_int_equal(options_default_log(out, sizeof(out)), 0);
+	assert_string_equal(out, "/home/u/.local/state/tracerd/audit.jsonl");
+	/* exactly fitting, and one byte short */
+	assert_int_equal(options_default_log(out, strlen(out) + 1), 0);
+	assert_int_equal(options_default_log(out, strlen(out)), -ENAMETOOLONG);
+	unsetenv("HOME");
+	assert_int_equal(options_default_log(out, sizeof(out)), -ENOENT);
+	setenv("HOME", "relative", 1);
+	assert_int_equal(options_default_log(out, sizeof(out)), -ENOENT);
+}
+
+static void test_usage_text(void **state)
+{
+	static const char *const opts[] = { "--socket", "--log", "--allow", "--threads",
+					    "--help", "--version", "TRACERD_SOCKET" };
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(opts); i++)
+		assert_non_null(strstr(options_usage, opts[i]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_socket),
+		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_allow),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_cluster_error),
+		cmocka_unit_test(test_err_bounded),
+		cmocka_unit_test(test_default_log),
+		cmocka_unit_test(test_usage_text),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, setup, NULL);
+}
