@@ -19,7 +19,10 @@ UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 UNIT_SRC_policy  := tracerd/policy.c
 UNIT_SRC_options := tracerd/options.c
-UNIT_OPT := json policy options
+UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.c \
+		    common/syscalls.c tests/unit/jsoncheck.c
+UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write
+UNIT_OPT := json policy options audit
 UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \
 	$(filter-out $(wildcard $(UNIT_SRC_$(t))),$(UNIT_SRC_$(t)))),,$(t)))
 
