@@ -13,12 +13,39 @@ SHIM_SRC    := shim/shim.c shim/filter.c shim/handoff.c $(COMMON_SRC)
 TRACERD_SRC := $(wildcard tracerd/*.c) $(COMMON_SRC)
 HDRS        := $(wildcard common/*.h shim/*.h tracerd/*.h)
 
-.PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan
-all: $(B)/libnotif.so $(B)/tracerd
+.PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check
+all: $(B)/libnotif.so $(B)/tracerd $(B)/lib/x86_64-linux-gnu/libnotif.so
 
 $(B)/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds | $(B)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
 		-Wl,--version-script=shim/libnotif.lds -o $@ $(SHIM_SRC) $(LDFLAGS)
+
+# LD_PRELOAD='$(B)/$$LIB/libnotif.so' loads the library matching each program:
+# ld.so expands $$LIB to lib/x86_64-linux-gnu, and to lib32 (Debian's
+# multilib) or lib/i386-linux-gnu (multiarch) in 32-bit programs.
+$(B)/lib/x86_64-linux-gnu/libnotif.so: $(B)/libnotif.so
+	@mkdir -p $(@D)
+	cp $< $@
+
+# Debian's gcc-multilib provides /usr/include/asm for -m32, but conflicts
+# with the cross compilers; a private link does the same job.
+multilib: $(B)/lib32/libnotif.so
+$(B)/lib32/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds
+	@mkdir -p $(@D) $(B)/lib/i386-linux-gnu $(B)/inc32
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $(B)/inc32/asm
+	$(CC) -m32 -isystem $(B)/inc32 $(CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
+		-Wl,--version-script=shim/libnotif.lds -o $@ $(SHIM_SRC) $(LDFLAGS)
+	ln -sf ../../lib32/libnotif.so $(B)/lib/i386-linux-gnu/libnotif.so
+
+# The aarch64 row of the table must at least build (filter and library).
+AARCH64_CC ?= $(firstword $(shell command -v aarch64-linux-gnu-gcc aarch64-linux-gnu-gcc-12 2>/dev/null))
+cross-check:
+	@if [ -z "$(AARCH64_CC)" ]; then echo "cross-check: no aarch64 cross compiler, skipped"; \
+	else mkdir -p $(B)/aarch64 && \
+	$(AARCH64_CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
+		-Wl,--version-script=shim/libnotif.lds -o $(B)/aarch64/libnotif.so $(SHIM_SRC) && \
+	$(AARCH64_CC) $(CFLAGS) -pthread -o $(B)/aarch64/tracerd $(TRACERD_SRC) && \
+	echo "cross-check: aarch64 libnotif.so and tracerd build"; fi
 
 $(B)/tracerd: $(TRACERD_SRC) $(HDRS) | $(B)
 	$(CC) $(CFLAGS) -pthread -Wl,--export-dynamic-symbol=tracerd_marker -o $@ \
@@ -46,6 +73,7 @@ demo: all
 
 test: all
 	tools/ensure-deps.sh
+	$(MAKE) multilib cross-check
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) integration-asan
