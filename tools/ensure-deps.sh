@@ -4,6 +4,7 @@
 set -u
 need=()
 [ -e /usr/include/cmocka.h ] || need+=(libcmocka-dev)
+[ -e /usr/lib32/crt1.o ] && [ -e /usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a ] || need+=(gcc-12-multilib)
 command -v setfacl >/dev/null || need+=(acl)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v strace >/dev/null || need+=(strace)
