@@ -22,7 +22,8 @@ UNIT_SRC_options := tracerd/options.c
 UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.c \
 		    common/syscalls.c tests/unit/jsoncheck.c
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write
-UNIT_OPT := json policy options audit
+UNIT_SRC_target  := tracerd/target.c
+UNIT_OPT := json policy options audit target
 UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \
 	$(filter-out $(wildcard $(UNIT_SRC_$(t))),$(UNIT_SRC_$(t)))),,$(t)))
 
