@@ -44,5 +44,5 @@ integration-asan: all $(B)/asan/tracerd integration-progs
 # make check-long: the race cases again with more rounds, against the ASan
 # daemon (issue 3: thousands of rounds; issue 6: long suites)
 integration-long: all $(B)/asan/tracerd integration-progs
-	$(IT_ASAN_ENV) NOTIF_RACE_ROUNDS=100000 TRACERD=$(B)/asan/tracerd \
+	$(IT_ASAN_ENV) NOTIF_RACE_ROUNDS=100000 NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/asan/tracerd \
 		bash $(IT_DIR)/run.sh $(IT_DIR)/t-paths.sh
