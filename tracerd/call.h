@@ -45,6 +45,7 @@ struct call {
 	/* the outcome */
 	enum decision decision;
 	int err;		/* 0 or a positive errno answered */
+	bool created;		/* tracerd made the directory */
 	const char *reason;	/* on denied and error */
 };
 

@@ -2,6 +2,7 @@
  * policy allows, write the record, then SEND. The record reaches the log
  * before the answer, and if it cannot, the answer is EPERM. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	c->have_facts = false;
 	c->have_resolved = false;
 	c->reason = NULL;
+	c->created = false;
 	if (c->kind == SYSCALLS_MKDIRAT) {
 		c->dirfd = (int)(uint32_t)req->data.args[0];
 		c->path_ptr = req->data.args[1];
@@ -68,39 +70,37 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 }
 
 /* Resolve, ask the policy what it needs, create or answer. */
-static void decide(struct call *c, int procfd)
+static void decide(struct call *c, int procfd, struct resolve_out *out)
 {
 	struct resolve_in in = {
 		.procfd = procfd, .ns_tgid = c->ns_tgid, .ns_tid = c->ns_tid,
 		.self_rootfd = daemon_cfg.self_rootfd, .self_root = daemon_cfg.self_root,
 	};
 	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN };
-	struct resolve_out out;
 	int r;
 
-	f.resolve = resolve_parent(&in, c, &out);
-	f.deny = out.deny;
-	f.type = out.type;
+	f.resolve = resolve_parent(&in, c, out);
+	f.deny = out->deny;
+	f.type = out->type;
 	for (;;) {
 		switch (policy_decide(&f, c)) {
 		case POLICY_NEED_WITHIN:
-			f.within = resolve_within(out.parentfd, daemon_cfg.roots, daemon_cfg.nroots);
+			f.within = resolve_within(out->parentfd, daemon_cfg.roots, daemon_cfg.nroots);
 			continue;
 		case POLICY_NEED_PROBE:
-			f.probe = emulate_probe(out.parentfd, out.last);
+			f.probe = emulate_probe(out->parentfd, out->last);
 			continue;
 		case POLICY_CREATE:
-			r = emulate_mkdir(out.parentfd, out.last, c->mode, c->umask);
+			r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
 			c->decision = DECISION_EMULATED;
 			c->err = -r;
+			c->created = r == 0;
 			break;
 		case POLICY_ANSWER:
 			break;
 		}
 		break;
 	}
-	if (out.parentfd >= 0)
-		close(out.parentfd);
 }
 
 /* The target's fds and status. Fresh fds are trusted once NOTIF_ID_VALID
@@ -127,7 +127,7 @@ static int read_status(struct call *c, int listener, uint64_t owner, struct tid_
 
 /* Everything between RECV and the record. Every read of the target is
  * trusted only once NOTIF_ID_VALID confirmed the thread is still ours. */
-static void evaluate(struct call *c, int listener, uint64_t owner)
+static void evaluate(struct call *c, int listener, uint64_t owner, struct resolve_out *out)
 {
 	struct tid_fds f;
 	struct creds cr;
@@ -159,7 +159,7 @@ static void evaluate(struct call *c, int listener, uint64_t owner)
 		} else if (!creds_equal(&cr, &daemon_cfg.self_creds)) {
 			policy_error(c, EPERM, "credentials");
 		} else {
-			decide(c, f.proc);
+			decide(c, f.proc, out);
 		}
 	}
 	if (f.proc >= 0)
@@ -187,11 +187,18 @@ int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, x->req) < 0)
 		return (errno == ENOENT || errno == EINTR) ? 0 : -errno;
 	call_init(c, x->req);
+	x->out.parentfd = -1;
 	test_delay();
-	evaluate(c, listener, owner);
+	evaluate(c, listener, owner, &x->out);
 	n = audit_record(c, x->line, sizeof(x->line));
-	if (n < 0 || audit_write(x->line, (size_t)n) < 0)
-		c->err = EPERM;	/* no record, no success */
+	if (n < 0 || audit_write(x->line, (size_t)n) < 0) {
+		/* no record, no directory, no success */
+		if (c->created)
+			(void)unlinkat(x->out.parentfd, x->out.last, AT_REMOVEDIR);
+		c->err = EPERM;
+	}
+	if (x->out.parentfd >= 0)
+		close(x->out.parentfd);
 	memset(x->resp, 0, daemon_cfg.resp_size);
 	x->resp->id = c->id;
 	x->resp->error = c->err ? -c->err : 0;

@@ -7,12 +7,14 @@
 
 #include "audit.h"
 #include "call.h"
+#include "resolve.h"
 
 /* The buffers of one answering thread, allocated once. */
 struct notif_ctx {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	struct call call;
+	struct resolve_out out;	/* the judged parent, open until answered */
 	char line[AUDIT_LINE_MAX];
 };
 
