@@ -125,12 +125,29 @@ static int read_status(struct call *c, int listener, uint64_t owner, struct tid_
 	return r;
 }
 
+/* What the path read says; creds: whether tracerd can act as the target.
+ * A target tracerd cannot read because its credentials differ is told so. */
+static bool path_verdict(struct call *c, int r, bool creds)
+{
+	if (r == -EFAULT)
+		policy_error(c, EFAULT, "path unreadable");
+	else if (r == -ENAMETOOLONG)
+		policy_error(c, ENAMETOOLONG, "no NUL within PATH_MAX");
+	else if (r < 0)
+		policy_error(c, EPERM, !creds ? "credentials" : daemon_cfg.yama ?
+			     "yama" : "target memory unreadable");
+	return r == 0;
+}
+
 /* Everything between RECV and the record. Every read of the target is
- * trusted only once NOTIF_ID_VALID confirmed the thread is still ours. */
+ * trusted only once NOTIF_ID_VALID confirmed the thread is still ours:
+ * the status and facts through fds opened before the check, the path
+ * read by tid before it. */
 static void evaluate(struct call *c, int listener, uint64_t owner, struct resolve_out *out)
 {
 	struct tid_fds f;
 	struct creds cr;
+	bool creds;
 	int r;
 
 	if (c->kind == SYSCALLS_OTHER)
@@ -139,28 +156,26 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		return policy_error(c, EPERM, "target not visible in tracerd's pid namespace");
 	if (tidcache_get(c->tid, owner, &f) < 0)
 		return policy_error(c, EPERM, "target vanished");
-	r = target_read_path(c);
-	if (!target_valid(listener, c->id)) {
-		c->path_ok = false;
-		policy_error(c, EPERM, "target vanished");
-	} else if (r == -EFAULT) {
-		policy_error(c, EFAULT, "path unreadable");
-	} else if (r == -ENAMETOOLONG) {
-		policy_error(c, ENAMETOOLONG, "no NUL within PATH_MAX");
-	} else if (r < 0) {
-		policy_error(c, EPERM, daemon_cfg.yama ? "yama" : "target memory unreadable");
-	} else if (read_status(c, listener, owner, &f, &cr) < 0) {
-		policy_error(c, EPERM, "target's /proc unreadable");
-	} else {
+	r = read_status(c, listener, owner, &f, &cr);
+	if (r >= 0) {
 		target_facts(f.proc, f.comm, c);
-		if (c->path[0] == '\0') {
-			c->decision = DECISION_EMULATED;
-			c->err = ENOENT;
-		} else if (!creds_equal(&cr, &daemon_cfg.self_creds)) {
-			policy_error(c, EPERM, "credentials");
-		} else {
-			decide(c, f.proc, out);
-		}
+		r = target_read_path(c);
+	}
+	creds = creds_equal(&cr, &daemon_cfg.self_creds);
+	if (!target_valid(listener, c->id)) {
+		c->path_ok = c->have_facts = false;
+		policy_error(c, EPERM, "target vanished");
+	} else if (!c->have_facts) {
+		policy_error(c, EPERM, "target's /proc unreadable");
+	} else if (!path_verdict(c, r, creds)) {
+		/* answered */
+	} else if (c->path[0] == '\0') {
+		c->decision = DECISION_EMULATED;
+		c->err = ENOENT;
+	} else if (!creds) {
+		policy_error(c, EPERM, "credentials");
+	} else {
+		decide(c, f.proc, out);
 	}
 	if (f.proc >= 0)
 		tidcache_put(&f, false);
