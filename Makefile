@@ -61,6 +61,9 @@ $(B)/asan/tracerd: $(TRACERD_SRC) $(HDRS)
 $(B):
 	@mkdir -p $(B)
 
+# the 32-bit library is part of what the integration suite checks
+integration integration-asan: multilib
+
 -include tests/unit/unit.mk
 -include tests/integration/integration.mk
 -include tests/bench/bench.mk

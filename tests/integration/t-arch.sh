@@ -79,6 +79,5 @@ t "aarch64: libnotif.so and tracerd cross-build" test_aarch64_build
 start_tracerd || exit 1
 t "int 0x80 from a 64-bit program: seen as i386 and handled" test_int80
 t "a 32-bit child of a supervised 64-bit program is covered" test_32bit_child
-TODO="issue 4: 32-bit libnotif.so under \$LIB-style directories" \
-	t "LD_PRELOAD='.../\$LIB/libnotif.so' supervises 32- and 64-bit programs" test_32bit_lib
+t "LD_PRELOAD='.../\$LIB/libnotif.so' supervises 32- and 64-bit programs" test_32bit_lib
 stop_tracerd
