@@ -3,7 +3,7 @@
 #
 # A module test is tests/unit/test_<m>.c plus any tests/unit/test_<m>_*.c
 # parts; UNIT_SRC_<m> names the module sources it links, UNIT_LDFLAGS_<m>
-# any -Wl,--wrap= fakes it needs.
+# any -Wl,--wrap= fakes it needs. One binary: make build/unit/test_<m>.
 
 UNIT_TESTS := wire sockname syscalls filter handoff
 
@@ -23,10 +23,17 @@ UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.
 		    common/syscalls.c tests/unit/jsoncheck.c
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write
 UNIT_SRC_target  := tracerd/target.c
-UNIT_OPT := json policy options audit target
+UNIT_SRC_resolve := tracerd/resolve.c tracerd/emulate.c
+UNIT_LDFLAGS_resolve := -pthread
+UNIT_OPT := json policy options audit target resolve
 UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \
 	$(filter-out $(wildcard $(UNIT_SRC_$(t))),$(UNIT_SRC_$(t)))),,$(t)))
 
+# valgrind 3.19 lacks openat2(2), which the resolver needs: those tests
+# run under ASan+UBSan instead (leak detection on).
+UNIT_ASAN := resolve
+UNIT_ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
 
 UNIT_BINS := $(addprefix $(B)/unit/test_,$(UNIT_TESTS))
 UNIT_CFLAGS = $(CFLAGS) -I. -Icommon -Ishim -Itracerd
@@ -38,7 +45,8 @@ UNIT_PARTS_$(1) := tests/unit/test_$(1).c $$(wildcard tests/unit/test_$(1)_*.c)
 $(B)/unit/test_$(1): $$(UNIT_PARTS_$(1)) $$(UNIT_SRC_$(1)) $$(HDRS) \
 		$$(wildcard tests/unit/*.h) tests/unit/unit.mk
 	@mkdir -p $$(@D)
-	$$(CC) $$(UNIT_CFLAGS) -o $$@ $$(UNIT_PARTS_$(1)) $$(UNIT_SRC_$(1)) \
+	$$(CC) $$(UNIT_CFLAGS) $$(if $$(filter $(1),$$(UNIT_ASAN)),$$(UNIT_ASAN_FLAGS)) \
+		-o $$@ $$(UNIT_PARTS_$(1)) $$(UNIT_SRC_$(1)) \
 		$$(UNIT_LDFLAGS_$(1)) $$(LDFLAGS) -lcmocka
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
@@ -50,9 +58,11 @@ unit-build: $(UNIT_BINS)
 # did. cmocka prints each binary's own summary.
 unit: $(UNIT_BINS)
 	@fail=0; \
-	for t in $(UNIT_BINS); do \
+	for m in $(UNIT_TESTS); do \
+		t=$(B)/unit/test_$$m; run="$(UNIT_VALGRIND)"; \
+		case " $(UNIT_ASAN) " in *" $$m "*) run="env ASAN_OPTIONS=detect_leaks=1";; esac; \
 		echo "== $$t"; \
-		$(UNIT_VALGRIND) $$t || { echo "FAILED: $$t"; fail=1; }; \
+		$$run $$t || { echo "FAILED: $$t"; fail=1; }; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "unit: some tests FAILED"; exit 1; fi; \
 	echo "unit: all $(words $(UNIT_BINS)) binaries passed"
