@@ -7,6 +7,7 @@
  * implement seccomp(2) and does not follow an exec by default, so the
  * filter is loaded natively while the parent stays under valgrind. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -96,8 +97,12 @@ out:
 /* In the forked child: the socket on fd 3, then this binary again. */
 static void exec_child(const char *self, int sock)
 {
-	if (dup2(sock, LIVE_SOCK_FD) < 0)	/* dup2 drops CLOEXEC */
+	if (sock == LIVE_SOCK_FD) {
+		if (fcntl(sock, F_SETFD, 0) < 0)
+			_exit(5);
+	} else if (dup2(sock, LIVE_SOCK_FD) < 0) {	/* dup2 drops CLOEXEC */
 		_exit(5);
+	}
 	execl(self, self, "--live-child", live.path, (char *)NULL);
 	_exit(6);
 }

@@ -50,6 +50,7 @@ int __wrap_prctl(int option, ...)
 static struct {
 	char name[64];
 	int srv, cli, acc;
+	int listener;	/* stands in for the seccomp listener */
 } t;
 
 static int setup(void **state)
@@ -64,7 +65,9 @@ static int setup(void **state)
 	len = sockname_addr(t.name, &a);
 	t.srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	t.cli = t.acc = -1;
-	if (t.srv < 0 || bind(t.srv, (struct sockaddr *)&a, len) < 0 || listen(t.srv, 8) < 0)
+	t.listener = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (t.listener < 0 || t.srv < 0 || bind(t.srv, (struct sockaddr *)&a, len) < 0 ||
+	    listen(t.srv, 8) < 0)
 		return -1;
 	return 0;
 }
@@ -77,6 +80,7 @@ static int teardown(void **state)
 	if (t.cli >= 0)
 		close(t.cli);
 	close(t.srv);
+	close(t.listener);
 	return 0;
 }
 
@@ -171,10 +175,10 @@ static void test_send_ok(void **state)
 		ack(WIRE_OK);
 		fake.calls = 0;
 		fake.ret_errno = yama[i];
-		assert_int_equal(send_with(STDERR_FILENO, &e), 0);
+		assert_int_equal(send_with(t.listener, &e), 0);
 		assert_int_equal(fake.calls, 1);
 		assert_int_equal(fake.arg, (unsigned long)getpid());	/* the server's pid */
-		check_hello(STDERR_FILENO);
+		check_hello(t.listener);
 		close(t.cli);
 		close(t.acc);
 		t.cli = t.acc = -1;
@@ -190,7 +194,7 @@ static void test_ptracer_fails(void **state)
 	connect_fake();
 	ack(WIRE_OK);
 	fake.ret_errno = EPERM;
-	assert_int_equal(send_with(STDERR_FILENO, &e), -1);
+	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "cannot declare tracerd as ptracer");
 	assert_int_equal(e.err, EPERM);
 }
@@ -204,7 +208,7 @@ static void test_refused(void **state)
 		connect_fake();
 		ack((enum wire_status)s);
 		fake.calls = 0;
-		assert_int_equal(send_with(STDERR_FILENO, &e), -1);
+		assert_int_equal(send_with(t.listener, &e), -1);
 		assert_string_equal(e.what, "tracerd refused the listener");
 		assert_int_equal(e.status, s);
 		assert_int_equal(fake.calls, 0);
@@ -224,7 +228,7 @@ static void test_malformed(void **state)
 	wire_ack_encode(a, WIRE_OK);
 	a[0] ^= 1;
 	server_says(a, sizeof(a), -1);
-	assert_int_equal(send_with(STDERR_FILENO, &e), -1);
+	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "malformed answer from tracerd");
 	close(t.cli);
 	close(t.acc);
@@ -234,7 +238,7 @@ static void test_malformed(void **state)
 	wire_ack_encode(a, WIRE_OK);
 	server_says(a, 4, -1);
 	shutdown(t.acc, SHUT_WR);
-	assert_int_equal(send_with(STDERR_FILENO, &e), -1);
+	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "malformed answer from tracerd");
 	assert_int_equal(fake.calls, 0);
 }
@@ -246,7 +250,7 @@ static void test_closed(void **state)
 	(void)state;
 	connect_fake();
 	shutdown(t.acc, SHUT_WR);
-	assert_int_equal(send_with(STDERR_FILENO, &e), -1);
+	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "tracerd closed the connection");
 }
 
@@ -259,7 +263,7 @@ static void test_timeout(void **state)
 	(void)state;
 	connect_fake();
 	assert_int_equal(setsockopt(t.cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
-	assert_int_equal(send_with(STDERR_FILENO, &e), -1);
+	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "no answer from tracerd within 2 s");
 	assert_int_equal(e.err, EAGAIN);
 }
@@ -276,7 +280,7 @@ static void test_ack_with_fd(void **state)
 	base = unit_count_fds();
 	wire_ack_encode(a, WIRE_OK);
 	server_says(a, sizeof(a), t.srv);
-	assert_int_equal(send_with(STDERR_FILENO, &e), 0);
+	assert_int_equal(send_with(t.listener, &e), 0);
 	assert_int_equal(unit_count_fds(), base);
 }
 
@@ -291,7 +295,7 @@ static void test_no_creds(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	wire_ack_encode(a, WIRE_OK);
 	assert_int_equal(wire_send(sv[1], a, sizeof(a), -1), 0);
-	assert_int_equal(handoff_send(sv[0], STDERR_FILENO, &e), -1);
+	assert_int_equal(handoff_send(sv[0], t.listener, &e), -1);
 	assert_string_equal(e.what, "tracerd's answer has foreign credentials, refusing it");
 	assert_int_equal(fake.calls, 0);
 	close(sv[0]);
@@ -392,7 +396,7 @@ static void test_foreign_ack(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)), 0);
 	pid = as_nobody(send_ack, sv[1], ready, hold);
-	assert_int_equal(handoff_send(sv[0], STDERR_FILENO, &e), -1);
+	assert_int_equal(handoff_send(sv[0], t.listener, &e), -1);
 	assert_string_equal(e.what, "tracerd's answer has foreign credentials, refusing it");
 	assert_int_equal(fake.calls, 0);
 	reap(pid, hold[1]);

@@ -24,10 +24,10 @@ static void same_file(int a, int b)
 }
 
 /* The n lowest free fd numbers: the kernel installs received fds there. */
-static void lowest_free(int *out, int n)
+static void lowest_free(int any, int *out, int n)
 {
 	for (int i = 0; i < n; i++) {
-		out[i] = dup(0);
+		out[i] = dup(any);
 		assert_true(out[i] >= 0);
 	}
 	for (int i = 0; i < n; i++)
@@ -131,7 +131,7 @@ static void test_send_several_fds(void **state)
 	fds[2] = sv[0];
 	assert_true(fds[0] >= 0 && fds[1] >= 0);
 	send_fds(sv[0], fds, 3);
-	lowest_free(slot, 3);
+	lowest_free(sv[1], slot, 3);
 	assert_int_equal(wire_recv(sv[1], got, sizeof(got), 0, &rv), 0);
 	assert_int_equal(rv.len, 1);
 	assert_int_equal(rv.nfds, 3);
