@@ -16,6 +16,7 @@
 #include "../common/compat.h"
 #include "../common/sockname.h"
 #include "audit.h"
+#include "creds.h"
 #include "log.h"
 #include "loop.h"
 #include "options.h"
@@ -99,6 +100,7 @@ static int setup_self(void)
 		return log_error_errno(r, "cannot read /proc/self/status");
 	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 	daemon_cfg.yama = yama_scope() >= 1;
+	daemon_cfg.adopt = creds_can_adopt(&daemon_cfg.self_creds);
 	return 0;
 }
 

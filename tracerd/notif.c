@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "creds.h"
 #include "emulate.h"
 #include "notif.h"
 #include "policy.h"
@@ -69,8 +70,24 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	}
 }
 
-/* Resolve, ask the policy what it needs, create or answer. */
-static void decide(struct call *c, int procfd, struct resolve_out *out)
+/* Is the judged parent inside a root? tracerd's own judgement, so it is
+ * made with tracerd's credentials even while the thread acts as the target. */
+static int within(const struct resolve_out *out, const struct creds *adopted)
+{
+	int r;
+
+	if (adopted)
+		creds_restore(&daemon_cfg.self_creds);
+	r = resolve_within(out->parentfd, daemon_cfg.roots, daemon_cfg.nroots);
+	if (adopted && creds_adopt(adopted) < 0)
+		return -EPERM;
+	return r;
+}
+
+/* Resolve, ask the policy what it needs, create or answer. adopted: the
+ * target's credentials this thread has taken, or NULL. */
+static void decide(struct call *c, int procfd, struct resolve_out *out,
+		   const struct creds *adopted)
 {
 	struct resolve_in in = {
 		.procfd = procfd, .ns_tgid = c->ns_tgid, .ns_tid = c->ns_tid,
@@ -85,7 +102,7 @@ static void decide(struct call *c, int procfd, struct resolve_out *out)
 	for (;;) {
 		switch (policy_decide(&f, c)) {
 		case POLICY_NEED_WITHIN:
-			f.within = resolve_within(out->parentfd, daemon_cfg.roots, daemon_cfg.nroots);
+			f.within = within(out, adopted);
 			continue;
 		case POLICY_NEED_PROBE:
 			f.probe = emulate_probe(out->parentfd, out->last);
@@ -172,10 +189,16 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 	} else if (c->path[0] == '\0') {
 		c->decision = DECISION_EMULATED;
 		c->err = ENOENT;
-	} else if (!creds) {
+	} else if (creds) {
+		decide(c, f.proc, out, NULL);
+	} else if (!daemon_cfg.adopt) {
+		policy_error(c, EPERM, "credentials");
+	} else if (creds_adopt(&cr) < 0) {
+		creds_restore(&daemon_cfg.self_creds);	/* a partial switch */
 		policy_error(c, EPERM, "credentials");
 	} else {
-		decide(c, f.proc, out);
+		decide(c, f.proc, out, &cr);
+		creds_restore(&daemon_cfg.self_creds);
 	}
 	if (f.proc >= 0)
 		tidcache_put(&f, false);

@@ -2,6 +2,7 @@
 #ifndef TRACERD_TRACERD_H
 #define TRACERD_TRACERD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "resolve.h"
@@ -18,6 +19,7 @@ struct daemon {
 	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
 	unsigned delay_ms;		/* test-only: delay before answering */
 	int yama;			/* Yama ptrace_scope >= 1 */
+	bool adopt;			/* can take a target's credentials */
 };
 
 extern struct daemon daemon_cfg;

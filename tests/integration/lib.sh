@@ -62,6 +62,7 @@ cleanup() {
 		umount -l "$m" 2>/dev/null || true
 	done
 	for m in "$WORK" "$OUT"; do
+		[ -n "${IT_KEEP:-}" ] && { echo "# kept $m" >&2; continue; }
 		chattr -R -i "$m" >/dev/null 2>&1 || true
 		rm -rf "$m"
 	done

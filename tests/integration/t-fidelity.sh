@@ -129,8 +129,7 @@ t "a parent with a default ACL: ACLs as native" test_default_acl
 t "a setgid parent: group and bit inherited as native" test_setgid_parent
 t "a read-only bind mount inside /tmp: EROFS" test_rofs
 t "a full tmpfs inside /tmp: ENOSPC" test_enospc
-TODO="issue 3: a root tracerd adopting a root target's fsuid/fsgid/groups/caps" \
-	t "root target with changed fsuid/fsgid/groups/caps: as native" test_root_creds
+t "root target with changed fsuid/fsgid/groups/caps: as native" test_root_creds
 t "tar -x of varied directory modes: tree as native" test_tar
 t "git init: tree as native" test_git_init
 t "cp -a of a tree: as native" test_cp_a
