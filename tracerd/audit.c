@@ -81,7 +81,7 @@ found:
 
 static int open_log(void)
 {
-	int fd = open(audit_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	int fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 
 	return fd < 0 ? -errno : fd;
 }

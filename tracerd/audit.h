@@ -8,7 +8,8 @@
 
 #include "json.h"
 
-#define AUDIT_LINE_MAX (96 * 1024)
+/* the worst case: every string at its limit, every byte escaped as \udcXX */
+#define AUDIT_LINE_MAX (160 * 1024)
 
 /* Open (creating 0600, parents 0700) PATH, or "-" for stdout. A torn last
  * line is cut away; its size is returned in *torn. 0 or -errno. */

@@ -79,6 +79,22 @@ static void unlink_pending(struct client *cl)
 	npending--;
 }
 
+/* Full: end the oldest handshake (an idle or slow client) rather than
+ * refuse the new one, which a well-behaved library follows at once with
+ * its hello. Its thread sees EOF and frees it. Pool lock held. */
+static void evict_oldest(void)
+{
+	struct client *old = NULL;
+
+	for (struct client *cl = pending; cl; cl = cl->next)
+		if (!cl->expired)
+			old = cl;
+	if (old) {
+		old->expired = true;
+		(void)shutdown(old->it.fd, SHUT_RDWR);
+	}
+}
+
 void client_accept(int listen_fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -102,10 +118,8 @@ void client_accept(int listen_fd)
 		return reject(fd, peer.pid, WIRE_OK, why);
 	}
 	loop_lock();
-	if (npending >= MAX_PENDING) {
-		loop_unlock();
-		return reject(fd, peer.pid, WIRE_ETOOMANY, "too many handshakes in progress");
-	}
+	if (npending >= MAX_PENDING)
+		evict_oldest();
 	cl = calloc(1, sizeof(*cl));
 	if (!cl) {
 		loop_unlock();

@@ -23,6 +23,7 @@ void log_setup(int level_prefix)
 		log_prefix = 1;
 }
 
+__attribute__((format(printf, 3, 0)))
 static void vlog(int level, int r, const char *fmt, va_list ap)
 {
 	char buf[1024];

@@ -81,6 +81,7 @@ static int setup_self(void)
 {
 	struct seccomp_notif_sizes sizes;
 	const char *delay = getenv("TRACERD_TEST_DELAY_MS");
+	const char *stall = getenv("TRACERD_TEST_STALL_MS");
 	int r;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -99,6 +100,8 @@ static int setup_self(void)
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/status");
 	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+	daemon_cfg.stall_marker = getenv("TRACERD_TEST_STALL");
+	daemon_cfg.stall_ms = stall ? (unsigned)strtoul(stall, NULL, 10) : 3000;
 	daemon_cfg.yama = yama_scope() >= 1;
 	daemon_cfg.adopt = creds_can_adopt(&daemon_cfg.self_creds);
 	return 0;

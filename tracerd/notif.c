@@ -13,6 +13,7 @@
 #include "../common/compat.h"
 #include "creds.h"
 #include "emulate.h"
+#include "log.h"
 #include "notif.h"
 #include "policy.h"
 #include "resolve.h"
@@ -70,6 +71,30 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	}
 }
 
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Test-only hooks (TRACERD_TEST_DELAY_MS, TRACERD_TEST_STALL and
+ * TRACERD_TEST_STALL_MS): a delay before evaluating every call, and a
+ * stall in the creation step of calls whose path contains a marker, as a
+ * filesystem that does not answer would cause. */
+static void test_delay(void)
+{
+	if (daemon_cfg.delay_ms)
+		sleep_ms(daemon_cfg.delay_ms);
+}
+
+static void test_stall(const struct call *c)
+{
+	if (daemon_cfg.stall_marker && strstr(c->path, daemon_cfg.stall_marker))
+		sleep_ms(daemon_cfg.stall_ms);
+}
+
 /* Is the judged parent inside a root? tracerd's own judgement, so it is
  * made with tracerd's credentials even while the thread acts as the target. */
 static int within(const struct resolve_out *out, const struct creds *adopted)
@@ -108,6 +133,7 @@ static void decide(struct call *c, int procfd, struct resolve_out *out,
 			f.probe = emulate_probe(out->parentfd, out->last);
 			continue;
 		case POLICY_CREATE:
+			test_stall(c);
 			r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
 			c->decision = DECISION_EMULATED;
 			c->err = -r;
@@ -204,18 +230,6 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		tidcache_put(&f, false);
 }
 
-static void test_delay(void)
-{
-	struct timespec ts;
-
-	if (!daemon_cfg.delay_ms)
-		return;
-	ts.tv_sec = daemon_cfg.delay_ms / 1000;
-	ts.tv_nsec = (long)(daemon_cfg.delay_ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
 {
 	struct call *c = &x->call;
@@ -229,6 +243,9 @@ int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
 	test_delay();
 	evaluate(c, listener, owner, &x->out);
 	n = audit_record(c, x->line, sizeof(x->line));
+	if (n < 0)
+		log_error("a record did not fit in %zu bytes: call of pid %d answered EPERM",
+			  sizeof(x->line), (int)c->tid);
 	if (n < 0 || audit_write(x->line, (size_t)n) < 0) {
 		/* no record, no directory, no success */
 		if (c->created)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,11 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static bool is_long(const char *arg)
+{
+	return arg[0] == '-' && arg[1] == '-';
+}
+
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -53,7 +59,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	o->threads = 4;
 	o->socket = getenv("TRACERD_SOCKET");
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* a full reset: parse may run more than once */
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -88,9 +94,13 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			o->version = 1;
 			break;
 		case ':':
-			return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			if (is_long(argv[optind - 1]))
+				return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			return bad(err, errlen, "option '-%c' needs an argument", optopt);
 		default:
-			return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			if (is_long(argv[optind - 1]))
+				return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return bad(err, errlen, "unknown option '-%c'", optopt);
 		}
 	}
 	if (optind < argc)

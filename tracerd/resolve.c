@@ -447,7 +447,7 @@ int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_o
 			canon_set(&k, "/");
 		if (fd >= 0)
 			canon_walk(&k, w.rest);
-		else if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN)
+		else if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN && fd != -ENOSYS)
 			return fd;
 	}
 	if (fd < 0) {

@@ -18,6 +18,8 @@ struct daemon {
 	struct creds self_creds;
 	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
 	unsigned delay_ms;		/* test-only: delay before answering */
+	const char *stall_marker;	/* test-only: stall creations whose path has it */
+	unsigned stall_ms;
 	int yama;			/* Yama ptrace_scope >= 1 */
 	bool adopt;			/* can take a target's credentials */
 };
