@@ -131,37 +131,74 @@ static long last_number(const char *s)
 	}
 }
 
-/* Parse the status lines we need; returns how many of the 5 were found. */
-static int parse_status(char *buf, struct call *c, struct creds *cr)
+/* The n-th (0-based) decimal number after s, or -1. */
+static long nth_number(const char *s, const char *end, int n)
 {
-	unsigned long u[4];
+	long v = -1;
+
+	for (int i = 0; i <= n; i++) {
+		while (s < end && (*s < '0' || *s > '9'))
+			s++;
+		if (s == end)
+			return -1;
+		for (v = 0; s < end && *s >= '0' && *s <= '9'; s++)
+			v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* One "Key:\tvalue" line of status; returns 1 for each required key. */
+static int parse_line(const char *k, size_t klen, const char *v, const char *end,
+		      struct call *c, struct creds *cr)
+{
+#define KEY(lit) (klen == sizeof(lit) - 1 && !memcmp(k, lit, klen))
+	if (KEY("Umask")) {
+		c->umask = (mode_t)strtoul(v, NULL, 8);
+		return 1;
+	} else if (KEY("Tgid")) {
+		c->tgid = (pid_t)nth_number(v, end, 0);
+		return 1;
+	} else if (KEY("Uid")) {
+		cr->fsuid = c->fsuid = (uid_t)nth_number(v, end, 3);
+		return 1;
+	} else if (KEY("Gid")) {
+		cr->fsgid = (gid_t)nth_number(v, end, 3);
+		return 1;
+	} else if (KEY("Groups")) {
+		parse_groups(v, cr);
+	} else if (KEY("NStgid")) {
+		c->ns_tgid = (pid_t)last_number(v);
+	} else if (KEY("NSpid")) {
+		c->ns_tid = (pid_t)last_number(v);
+	} else if (KEY("CapEff")) {
+		cr->cap_eff = strtoull(v, NULL, 16);
+		return 1;
+	}
+	return 0;
+#undef KEY
+}
+
+/* Parse the status lines we need, one pass up to CapEff (the last of
+ * them); returns how many of the 5 required were found. */
+static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr)
+{
+	char *p = buf, *end = buf + len;
 	int found = 0;
 
-	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (!strncmp(line, "Tgid:", 5)) {
-			c->tgid = (pid_t)strtol(line + 5, NULL, 10);
-			found++;
-		} else if (!strncmp(line, "NStgid:", 7)) {
-			c->ns_tgid = (pid_t)last_number(line + 7);
-		} else if (!strncmp(line, "NSpid:", 6)) {
-			c->ns_tid = (pid_t)last_number(line + 6);
-		} else if (!strncmp(line, "Umask:", 6)) {
-			c->umask = (mode_t)strtoul(line + 6, NULL, 8);
-			found++;
-		} else if (!strncmp(line, "Uid:", 4) &&
-			   sscanf(line + 4, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4) {
-			cr->fsuid = c->fsuid = (uid_t)u[3];
-			found++;
-		} else if (!strncmp(line, "Gid:", 4) &&
-			   sscanf(line + 4, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4) {
-			cr->fsgid = (gid_t)u[3];
-			found++;
-		} else if (!strncmp(line, "Groups:", 7)) {
-			parse_groups(line + 7, cr);
-		} else if (!strncmp(line, "CapEff:", 7)) {
-			cr->cap_eff = strtoull(line + 7, NULL, 16);
-			found++;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *colon;
+
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		colon = memchr(p, ':', (size_t)(nl - p));
+		if (colon) {
+			found += parse_line(p, (size_t)(colon - p), colon + 1, nl, c, cr);
+			if (colon - p == 6 && !memcmp(p, "CapEff", 6))
+				break;
 		}
+		p = nl + 1;
 	}
 	return found;
 }
@@ -175,7 +212,7 @@ int target_status(int statusfd, struct call *c, struct creds *out)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	if (parse_status(buf, c, out) != 5)
+	if (parse_status(buf, (size_t)n, c, out) != 5)
 		return -EPROTO;
 	return 0;
 }
