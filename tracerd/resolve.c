@@ -5,11 +5,9 @@
  * one namespace only), so one openat2(RESOLVE_NO_SYMLINKS) of the parent
  * from our "/" or from the target's cwd/dirfd resolves exactly as the
  * kernel would for it. Any symlink on the way (ELOOP), or another root:
- * the walk below, component by component with O_PATH|O_NOFOLLOW, symlinks
- * read and spliced by hand (absolute ones restart at the target's root,
- * ".." at the target's root stays there, 40 links -> ELOOP), and procfs's
- * self/thread-self meaning the target. Every step holds an fd, so a rename
- * or a symlink swap during the walk cannot redirect what was checked. */
+ * the component walk of walk.c, from the target's own root. (openat2's
+ * RESOLVE_IN_ROOT is not enough there: it would resolve procfs's "self"
+ * as tracerd.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -23,24 +21,9 @@
 
 #include "../common/compat.h"
 #include "resolve.h"
+#include "walk.h"
 
-#define MAX_LINKS 40
 #define MAX_DEPTH 4096
-
-struct canon {
-	char *buf;
-	size_t len, cap;
-	bool bad;
-};
-
-struct walk {
-	const struct resolve_in *in;
-	int rootfd;
-	struct ident root;
-	int links;
-	char rest[3 * PATH_MAX];	/* the part still to walk */
-	char link[PATH_MAX];
-};
 
 int ident_at(int dirfd, const char *name, int at_flags, struct ident *out)
 {
@@ -57,52 +40,6 @@ int ident_at(int dirfd, const char *name, int at_flags, struct ident *out)
 bool ident_eq(const struct ident *a, const struct ident *b)
 {
 	return a->mnt == b->mnt && a->dev == b->dev && a->ino == b->ino;
-}
-
-static void canon_set(struct canon *k, const char *s)
-{
-	size_t n = strlen(s);
-
-	k->bad = n >= k->cap;
-	k->len = k->bad ? 0 : n;
-	if (!k->bad)
-		memcpy(k->buf, s, n + 1);
-}
-
-/* Apply one component lexically: valid for the canonical path because each
- * component was, or will be, really walked. */
-static void canon_push(struct canon *k, const char *s, size_t n)
-{
-	if (k->bad || n == 0 || (n == 1 && s[0] == '.'))
-		return;
-	if (n == 2 && s[0] == '.' && s[1] == '.') {
-		while (k->len > 1 && k->buf[k->len - 1] != '/')
-			k->len--;
-		if (k->len > 1)
-			k->len--;
-		k->buf[k->len] = '\0';
-		return;
-	}
-	if (k->len + n + 2 >= k->cap) {
-		k->bad = true;
-		return;
-	}
-	if (k->len != 1 || k->buf[0] != '/')
-		k->buf[k->len++] = '/';
-	memcpy(k->buf + k->len, s, n);
-	k->len += n;
-	k->buf[k->len] = '\0';
-}
-
-static void canon_walk(struct canon *k, const char *p)
-{
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		canon_push(k, p, n);
-		p += n;
-		p += strspn(p, "/");
-	}
 }
 
 /* Split c->path into the parent part (left in rest) and the last name. */
@@ -126,197 +63,6 @@ static void split(const char *path, char *rest, size_t cap, struct resolve_out *
 	out->type = (!strcmp(out->last, ".") || !strcmp(out->last, "..")) ? LAST_DOT : LAST_NORM;
 	memcpy(rest, path, start);
 	rest[start] = '\0';
-}
-
-static bool is_procfs(int fd, bool *is_top)
-{
-	struct statfs sf;
-	struct stat st;
-
-	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-		return false;
-	*is_top = fstat(fd, &st) == 0 && st.st_ino == 1;
-	return true;
-}
-
-static int openat_path(int dirfd, const char *name, int flags)
-{
-	int fd = openat(dirfd, name, O_PATH | O_CLOEXEC | flags);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* Replace rest with link + "/" + rest. */
-static int walk_splice(struct walk *w, const char *remaining)
-{
-	char tmp[sizeof(w->rest)];
-	int n = snprintf(tmp, sizeof(tmp), "%s/%s", w->link, remaining);
-
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(w->rest, tmp, (size_t)n + 1);
-	return 0;
-}
-
-static int step_up(struct walk *w, int *cur, struct canon *k)
-{
-	struct ident id;
-	int r = ident_at(*cur, "", AT_EMPTY_PATH, &id), fd;
-
-	if (r < 0)
-		return r;
-	if (ident_eq(&id, &w->root))	/* ".." at the target's root stays */
-		return 0;
-	fd = openat_path(*cur, "..", O_DIRECTORY | O_NOFOLLOW);
-	if (fd < 0)
-		return fd;
-	close(*cur);
-	*cur = fd;
-	canon_push(k, "..", 2);
-	return 0;
-}
-
-/* procfs: "self" and "thread-self" at its top mean the target. They are
- * symlinks there, so they count as links and splice like one. */
-static int proc_self(struct walk *w, const char *name, const char *remaining)
-{
-	if (!strcmp(name, "self"))
-		snprintf(w->link, sizeof(w->link), "%d", (int)w->in->ns_tgid);
-	else if (!strcmp(name, "thread-self"))
-		snprintf(w->link, sizeof(w->link), "%d/task/%d", (int)w->in->ns_tgid,
-			 (int)w->in->ns_tid);
-	else
-		return 0;
-	if (++w->links > MAX_LINKS)
-		return -ELOOP;
-	return walk_splice(w, remaining) < 0 ? -ENAMETOOLONG : 1;
-}
-
-/* A magic link under /proc/PID: followed only for the target itself, by
- * opening it; the identity rule then judges wherever it leads. */
-static int follow_magic(struct walk *w, int *cur, int linkfd, const char *name,
-			long proc_pid, struct canon *k, const char **deny)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if (proc_pid != w->in->ns_tgid && proc_pid != w->in->ns_tid) {
-		*deny = "magic link of another process";
-		return -EPERM;
-	}
-	fd = openat_path(*cur, name, 0);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -ENOTDIR;
-	}
-	n = readlinkat(linkfd, "", w->link, sizeof(w->link) - 1);
-	w->link[n > 0 ? n : 0] = '\0';
-	if (w->link[0] == '/')
-		canon_set(k, w->link);
-	else
-		k->bad = true;
-	close(*cur);
-	*cur = fd;
-	return 0;
-}
-
-/* A symlink met during the walk: splice its body in front of the rest. */
-static int follow_link(struct walk *w, int *cur, int linkfd, const char *remaining,
-		       struct canon *k)
-{
-	ssize_t n = readlinkat(linkfd, "", w->link, sizeof(w->link) - 1);
-
-	if (n < 0)
-		return -errno;
-	w->link[n] = '\0';
-	if (w->link[0] == '/') {
-		int fd = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
-
-		if (fd < 0)
-			return -errno;
-		close(*cur);
-		*cur = fd;
-		canon_set(k, "/");
-	}
-	return walk_splice(w, remaining);
-}
-
-/* One normal component: a directory becomes cur, a link is followed. */
-static int step(struct walk *w, int *cur, const char *name, char **p, long proc_pid,
-		bool in_proc, struct canon *k, const char **deny)
-{
-	struct stat st;
-	int fd = openat_path(*cur, name, O_NOFOLLOW), r;
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-	} else if (S_ISDIR(st.st_mode)) {
-		close(*cur);
-		*cur = fd;
-		canon_push(k, name, strlen(name));
-		return 0;
-	} else if (!S_ISLNK(st.st_mode)) {
-		r = -ENOTDIR;
-	} else if (++w->links > MAX_LINKS) {
-		r = -ELOOP;
-	} else if (in_proc) {
-		r = follow_magic(w, cur, fd, name, proc_pid, k, deny);
-	} else {
-		r = follow_link(w, cur, fd, *p, k);
-		if (r == 0)
-			*p = w->rest;
-	}
-	close(fd);
-	return r;
-}
-
-/* Walk w->rest from *cur. On success *cur is the parent directory. */
-static int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
-{
-	char name[NAME_MAX + 2];
-	char *p = w->rest;
-	long proc_pid = -1;
-	int r;
-
-	while (*p) {
-		size_t n = strcspn(p, "/");
-		bool top = false, in_proc;
-
-		if (n > NAME_MAX)
-			return -ENAMETOOLONG;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		p += n;
-		p += strspn(p, "/");
-		if (n == 0 || !strcmp(name, "."))
-			continue;
-		if (!strcmp(name, "..")) {
-			r = step_up(w, cur, k);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		in_proc = is_procfs(*cur, &top);
-		if (in_proc && top) {
-			r = proc_self(w, name, p);
-			if (r < 0)
-				return r;
-			if (r > 0) {
-				p = w->rest;
-				continue;
-			}
-			proc_pid = strtol(name, NULL, 10);
-		}
-		r = step(w, cur, name, &p, proc_pid, in_proc && !top, k, deny);
-		if (r < 0)
-			return r;
-	}
-	return 0;
 }
 
 /* The canonical base of a relative path, as seen from the target's root:
@@ -357,14 +103,14 @@ static int open_base(const struct resolve_in *in, struct call *c, bool same_root
 	int fd;
 
 	if (c->kind != SYSCALLS_MKDIRAT || c->dirfd == AT_FDCWD) {
-		fd = openat_path(in->procfd, "cwd", O_DIRECTORY);
+		fd = walk_open(in->procfd, "cwd", O_DIRECTORY);
 		canon_base(in->procfd, c->cwd, same_root, k);
 		return fd < 0 ? -EPERM : fd;
 	}
 	if (c->dirfd < 0)
 		return -EBADF;
 	snprintf(name, sizeof(name), "fd/%d", c->dirfd);
-	fd = openat_path(in->procfd, name, 0);
+	fd = walk_open(in->procfd, name, 0);
 	if (fd < 0)
 		return fd == -ENOENT ? -EBADF : -EPERM;
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -396,7 +142,7 @@ static int start_walk(struct walk *w, struct call *c, bool absolute, bool same_r
 	if (same_root) {
 		w->rootfd = w->in->self_rootfd;
 	} else {
-		w->rootfd = openat_path(w->in->procfd, "root", O_DIRECTORY);
+		w->rootfd = walk_open(w->in->procfd, "root", O_DIRECTORY);
 		if (w->rootfd < 0)
 			return -EPERM;
 	}
@@ -486,7 +232,7 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots)
 			r = -ELOOP;
 			break;
 		}
-		up = openat_path(cur, "..", O_DIRECTORY | O_NOFOLLOW);
+		up = walk_open(cur, "..", O_DIRECTORY | O_NOFOLLOW);
 		if (cur != fd)
 			close(cur);
 		cur = up;

@@ -20,7 +20,7 @@ FUZZ_CFLAGS        = -std=gnu11 $(WARN) -D_GNU_SOURCE -O1 -g -fno-omit-frame-poi
 # Each target links only the real sources it exercises.
 FUZZ_SRC_wire    := common/wire.c
 FUZZ_SRC_path    := tracerd/target.c
-FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c tracerd/resolve.c
+FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c tracerd/resolve.c tracerd/walk.c
 FUZZ_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 
 define fuzz_rule
