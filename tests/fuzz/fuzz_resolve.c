@@ -1,14 +1,22 @@
 /* Fuzz the resolver (tracerd/resolve.c resolve_parent) on a scratch tree,
- * with this process as its own target, and cross-check every answer with
- * the kernel: the parent part of the path opened with a plain
- * openat(O_PATH|O_DIRECTORY), which is how mkdir(2) walks it. Asserted per
- * input: the same success or errno as the kernel, the same directory
- * (mount id, dev, ino), a directory fd with FD_CLOEXEC, a canonical
- * c->resolved that names that directory plus the last component, no fd
- * leaked and nothing created in the scratch tree. */
+ * with this process's main thread as the target, and cross-check every
+ * answer with the kernel: the parent part of the path opened with a plain
+ * openat(O_PATH|O_DIRECTORY) by the main thread, which is how mkdir(2)
+ * walks it. Asserted per input: the same success or errno as the kernel,
+ * the same directory (mount id, dev, ino), a directory fd with FD_CLOEXEC,
+ * a canonical c->resolved naming that directory plus the last component,
+ * no fd leaked and nothing created in the scratch tree.
+ *
+ * The resolver runs in a helper thread with its own fd table
+ * (unshare(CLONE_FILES)), as tracerd is a process of its own: otherwise
+ * /proc/self/fd/N in a path could name the resolver's own temporary fds,
+ * which the target cannot see. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,13 +25,60 @@
 #include "fuzz_tree.h"
 #include "resolve.h"
 
+/* What the helper thread saw of the resolver's answer. */
+struct seen {
+	int r;
+	bool isdir, cloexec;
+	struct ident id;
+	char fdpath[PATH_MAX];	/* "" when unknown */
+	int fds_before, fds_after;
+};
+
 static struct resolve_in in;
 static struct call call;
 static struct resolve_out out;
+static struct seen seen;
 static uint64_t tree_digest;
+static sem_t go, done;
+
+static void inspect(int fd)
+{
+	char link[64];
+	struct stat st;
+	ssize_t n;
+	int fl = fcntl(fd, F_GETFD);
+
+	seen.isdir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+	seen.cloexec = fl >= 0 && (fl & FD_CLOEXEC);
+	FUZZ_CHECK(ident_at(fd, "", AT_EMPTY_PATH, &seen.id) == 0, "cannot identify parentfd");
+	snprintf(link, sizeof(link), "/proc/thread-self/fd/%d", fd);
+	n = readlink(link, seen.fdpath, sizeof(seen.fdpath));
+	seen.fdpath[n > 0 && n < PATH_MAX ? n : 0] = '\0';
+}
+
+static void *helper(void *arg)
+{
+	(void)arg;
+	FUZZ_CHECK(unshare(CLONE_FILES) == 0, "unshare(CLONE_FILES): %s", strerror(errno));
+	for (;;) {
+		while (sem_wait(&go) < 0)
+			;
+		seen.fds_before = fuzz_count_fds();
+		seen.r = resolve_parent(&in, &call, &out);
+		if (seen.r == 0 && out.parentfd >= 0)
+			inspect(out.parentfd);
+		if (out.parentfd >= 0)
+			close(out.parentfd);
+		seen.fds_after = fuzz_count_fds();
+		sem_post(&done);
+	}
+	return NULL;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	pthread_t t;
+
 	(void)argc;
 	(void)argv;
 	FUZZ_CHECK(fuzz_tree_create() == 0, "cannot build the scratch tree");
@@ -35,6 +90,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	in.ns_tid = gettid();
 	FUZZ_CHECK(ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) == 0,
 		   "cannot identify /");
+	FUZZ_CHECK(sem_init(&go, 0, 0) == 0 && sem_init(&done, 0, 0) == 0, "sem_init");
+	FUZZ_CHECK(pthread_create(&t, NULL, helper, NULL) == 0, "pthread_create");
 	return 0;
 }
 
@@ -65,29 +122,17 @@ static void kernel_split(const char *path, char *parent, char *last)
 	}
 }
 
-static void same_dir(int a, int b)
-{
-	struct ident ia, ib;
-
-	FUZZ_CHECK(ident_at(a, "", AT_EMPTY_PATH, &ia) == 0 &&
-		   ident_at(b, "", AT_EMPTY_PATH, &ib) == 0, "cannot identify the parents");
-	FUZZ_CHECK(ident_eq(&ia, &ib), "%s: resolver's parent is not the kernel's", call.path);
-}
-
 /* The audit record's "resolved": absolute, canonical, and exactly the
  * directory the fd names with the last component applied. */
-static void check_resolved(int fd, const char *last)
+static void check_resolved(const char *last)
 {
-	char want[2 * PATH_MAX], link[32];
-	ssize_t n;
+	char want[2 * PATH_MAX];
 
 	FUZZ_CHECK(fuzz_canonical(call.resolved), "%s: resolved \"%s\" is not canonical",
 		   call.path, call.resolved);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, want, PATH_MAX);
-	if (n <= 0 || n >= PATH_MAX)
+	if (!seen.fdpath[0])
 		return;
-	want[n] = '\0';
+	snprintf(want, sizeof(want), "%s", seen.fdpath);
 	fuzz_join(want, sizeof(want), last);
 	FUZZ_CHECK(!strcmp(call.resolved, want), "%s: resolved \"%s\", the fd says \"%s\"",
 		   call.path, call.resolved, want);
@@ -95,15 +140,17 @@ static void check_resolved(int fd, const char *last)
 
 static void check_success(int kfd, const char *last)
 {
-	struct stat st;
-	int fl = fcntl(out.parentfd, F_GETFD);
+	struct ident kid;
 
-	FUZZ_CHECK(fstat(out.parentfd, &st) == 0 && S_ISDIR(st.st_mode),
-		   "%s: parentfd %d is not a directory", call.path, out.parentfd);
-	FUZZ_CHECK(fl >= 0 && (fl & FD_CLOEXEC), "%s: parentfd without FD_CLOEXEC", call.path);
-	same_dir(out.parentfd, kfd);
+	FUZZ_CHECK(seen.isdir, "%s: parentfd is not a directory", call.path);
+	FUZZ_CHECK(seen.cloexec, "%s: parentfd without FD_CLOEXEC", call.path);
+	FUZZ_CHECK(!strcmp(out.last, last), "%s: last \"%s\", want \"%s\"", call.path, out.last,
+		   last);
+	FUZZ_CHECK(ident_at(kfd, "", AT_EMPTY_PATH, &kid) == 0, "cannot identify kernel's fd");
+	FUZZ_CHECK(ident_eq(&kid, &seen.id), "%s: resolver's parent is not the kernel's",
+		   call.path);
 	if (call.have_resolved)
-		check_resolved(kfd, last);
+		check_resolved(last);
 }
 
 /* Compare with the kernel. A refused magic link (out.deny) is policy: it
@@ -114,7 +161,7 @@ static void cross_check(int r)
 	int kfd, kerr;
 
 	if (out.deny) {
-		FUZZ_CHECK(r == -EPERM && out.parentfd < 0, "%s: deny with %d", call.path, r);
+		FUZZ_CHECK(r == -EPERM, "%s: deny with %d", call.path, r);
 		return;
 	}
 	kernel_split(call.path, parent, last);
@@ -122,13 +169,10 @@ static void cross_check(int r)
 	kerr = kfd < 0 ? errno : 0;
 	FUZZ_CHECK(r == -kerr, "%s: resolver %d (%s), kernel %d (%s)", call.path, r,
 		   strerror(r < 0 ? -r : 0), -kerr, strerror(kerr));
-	if (r == 0) {
-		FUZZ_CHECK(!strcmp(out.last, last), "%s: last \"%s\", want \"%s\"", call.path,
-			   out.last, last);
+	if (r == 0)
 		check_success(kfd, last);
-	} else {
-		FUZZ_CHECK(out.parentfd < 0, "%s: failure with an fd", call.path);
-	}
+	else
+		FUZZ_CHECK(out.parentfd < 0, "%s: failure with fd %d", call.path, out.parentfd);
 	if (kfd >= 0)
 		close(kfd);
 }
@@ -154,18 +198,16 @@ static void setup_call(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fds, r;
-
 	setup_call(data, size);
 	if (call.path[0] == '\0')	/* ENOENT before any resolution (notif.c) */
 		return 0;
-	fds = fuzz_count_fds();
-	r = resolve_parent(&in, &call, &out);
-	cross_check(r);
-	if (out.parentfd >= 0)
-		close(out.parentfd);
-	FUZZ_CHECK(fuzz_count_fds() == fds, "%s: fd leak (%d before, %d after)", call.path, fds,
-		   fuzz_count_fds());
+	memset(&seen, 0, sizeof(seen));
+	sem_post(&go);
+	while (sem_wait(&done) < 0)
+		;
+	cross_check(seen.r);
+	FUZZ_CHECK(seen.fds_after == seen.fds_before, "%s: fd leak (%d before, %d after)",
+		   call.path, seen.fds_before, seen.fds_after);
 	FUZZ_CHECK(fuzz_tree_digest() == tree_digest, "%s: the scratch tree changed", call.path);
 	return 0;
 }

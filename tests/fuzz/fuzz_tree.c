@@ -184,7 +184,7 @@ uint64_t fuzz_tree_digest(void)
 
 int fuzz_count_fds(void)
 {
-	DIR *d = opendir("/proc/self/fd");
+	DIR *d = opendir("/proc/thread-self/fd");
 	struct dirent *e;
 	int n = 0;
 

@@ -11,7 +11,8 @@
 int fuzz_tree_create(void);
 /* A hash of the tree's listing: names, types and link bodies. */
 uint64_t fuzz_tree_digest(void);
-/* The number of open fds (the listing's own fd not counted). */
+/* The number of open fds in the calling thread's fd table (the listing's
+ * own fd not counted). */
 int fuzz_count_fds(void);
 /* Is s an absolute path without empty, "." or ".." components? */
 bool fuzz_canonical(const char *s);
