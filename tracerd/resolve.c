@@ -168,15 +168,18 @@ static int start_walk(struct walk *w, struct call *c, bool absolute, bool same_r
 
 int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_out *out)
 {
-	struct walk w = { .in = in };
+	struct walk w;	/* large: no initializer, so no memset per call */
 	struct canon k = { .buf = c->resolved, .cap = sizeof(c->resolved) };
 	bool absolute = c->path[0] == '/', same_root;
 	int fd = -1, r;
 
+	w.in = in;
+	w.links = 0;
+	w.depth = 0;
 	out->parentfd = -1;
 	out->deny = NULL;
 	c->have_resolved = false;
-	split(c->path, w.rest, sizeof(w.rest), out);
+	split(c->path, w.str[0], sizeof(w.str[0]), out);
 	r = ident_at(in->procfd, "root", 0, &w.root);
 	if (r < 0)
 		return -EPERM;
@@ -186,13 +189,13 @@ int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_o
 
 		if (base < 0)
 			return base;
-		fd = fast_path(base, w.rest);
+		fd = fast_path(base, w.str[0]);
 		if (!absolute)
 			close(base);
 		else
 			canon_set(&k, "/");
 		if (fd >= 0)
-			canon_walk(&k, w.rest);
+			canon_walk(&k, w.str[0]);
 		else if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN && fd != -ENOSYS)
 			return fd;
 	}

@@ -83,16 +83,47 @@ int walk_open(int dirfd, const char *name, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Replace rest with link + "/" + rest. */
-static int walk_splice(struct walk *w, const char *remaining)
+/* Push a link body (len bytes at str[depth], already there) on the stack:
+ * it is walked before the rest of the string below it, as the kernel does. */
+static int push(struct walk *w)
 {
-	char tmp[sizeof(w->rest)];
-	int n = snprintf(tmp, sizeof(tmp), "%s/%s", w->link, remaining);
-
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(w->rest, tmp, (size_t)n + 1);
+	w->pos[w->depth] = w->str[w->depth];
+	w->depth++;
 	return 0;
+}
+
+/* Room for one more string? A link count past 40 is ELOOP anyway. */
+static int room(struct walk *w)
+{
+	if (++w->links > MAX_LINKS || w->depth >= WALK_DEPTH)
+		return -ELOOP;
+	return 0;
+}
+
+/* The next component, popping the strings that are done. 0 at the end,
+ * its length, or -ENAMETOOLONG. */
+static int next(struct walk *w, char name[NAME_MAX + 2])
+{
+	for (;;) {
+		const char *p = w->pos[w->depth - 1];
+		size_t n;
+
+		p += strspn(p, "/");
+		if (!*p) {
+			w->pos[w->depth - 1] = p;
+			if (w->depth == 1)
+				return 0;
+			w->depth--;
+			continue;
+		}
+		n = strcspn(p, "/");
+		w->pos[w->depth - 1] = p + n;
+		if (n > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		return (int)n;
+	}
 }
 
 static int step_up(struct walk *w, int *cur, struct canon *k)
@@ -114,19 +145,24 @@ static int step_up(struct walk *w, int *cur, struct canon *k)
 }
 
 /* procfs: "self" and "thread-self" at its top mean the target. They are
- * symlinks there, so they count as links and splice like one. */
-static int proc_self(struct walk *w, const char *name, const char *remaining)
+ * symlinks there, so they count as links and are walked like one. */
+static int proc_self(struct walk *w, const char *name)
 {
-	if (!strcmp(name, "self"))
-		snprintf(w->link, sizeof(w->link), "%d", (int)w->in->ns_tgid);
-	else if (!strcmp(name, "thread-self"))
-		snprintf(w->link, sizeof(w->link), "%d/task/%d", (int)w->in->ns_tgid,
-			 (int)w->in->ns_tid);
-	else
+	char *body;
+	int r;
+
+	if (strcmp(name, "self") && strcmp(name, "thread-self"))
 		return 0;
-	if (++w->links > MAX_LINKS)
-		return -ELOOP;
-	return walk_splice(w, remaining) < 0 ? -ENAMETOOLONG : 1;
+	r = room(w);
+	if (r < 0)
+		return r;
+	body = w->str[w->depth];
+	if (!strcmp(name, "self"))
+		snprintf(body, PATH_MAX, "%d", (int)w->in->ns_tgid);
+	else
+		snprintf(body, PATH_MAX, "%d/task/%d", (int)w->in->ns_tgid, (int)w->in->ns_tid);
+	push(w);
+	return 1;
 }
 
 /* A magic link under /proc/PID: followed only for the target itself, by
@@ -134,6 +170,7 @@ static int proc_self(struct walk *w, const char *name, const char *remaining)
 static int follow_magic(struct walk *w, int *cur, int linkfd, const char *name,
 			long proc_pid, struct canon *k, const char **deny)
 {
+	char seen[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 	int fd;
@@ -149,10 +186,10 @@ static int follow_magic(struct walk *w, int *cur, int linkfd, const char *name,
 		close(fd);
 		return -ENOTDIR;
 	}
-	n = readlinkat(linkfd, "", w->link, sizeof(w->link) - 1);
-	w->link[n > 0 ? n : 0] = '\0';
-	if (w->link[0] == '/')
-		canon_set(k, w->link);
+	n = readlinkat(linkfd, "", seen, sizeof(seen) - 1);
+	seen[n > 0 ? n : 0] = '\0';
+	if (seen[0] == '/')
+		canon_set(k, seen);
 	else
 		k->bad = true;
 	close(*cur);
@@ -160,16 +197,16 @@ static int follow_magic(struct walk *w, int *cur, int linkfd, const char *name,
 	return 0;
 }
 
-/* A symlink met during the walk: splice its body in front of the rest. */
-static int follow_link(struct walk *w, int *cur, int linkfd, const char *remaining,
-		       struct canon *k)
+/* A symlink met during the walk: its body is walked next. */
+static int follow_link(struct walk *w, int *cur, int linkfd, struct canon *k)
 {
-	ssize_t n = readlinkat(linkfd, "", w->link, sizeof(w->link) - 1);
+	char *body = w->str[w->depth];
+	ssize_t n = readlinkat(linkfd, "", body, PATH_MAX - 1);
 
 	if (n < 0)
 		return -errno;
-	w->link[n] = '\0';
-	if (w->link[0] == '/') {
+	body[n] = '\0';
+	if (body[0] == '/') {
 		int fd = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
 
 		if (fd < 0)
@@ -178,12 +215,12 @@ static int follow_link(struct walk *w, int *cur, int linkfd, const char *remaini
 		*cur = fd;
 		canon_set(k, "/");
 	}
-	return walk_splice(w, remaining);
+	return push(w);
 }
 
 /* One normal component: a directory becomes cur, a link is followed. */
-static int step(struct walk *w, int *cur, const char *name, char **p, long proc_pid,
-		bool in_proc, struct canon *k, const char **deny)
+static int step(struct walk *w, int *cur, const char *name, long proc_pid, bool in_proc,
+		struct canon *k, const char **deny)
 {
 	struct stat st;
 	int fd = walk_open(*cur, name, O_NOFOLLOW), r;
@@ -199,38 +236,30 @@ static int step(struct walk *w, int *cur, const char *name, char **p, long proc_
 		return 0;
 	} else if (!S_ISLNK(st.st_mode)) {
 		r = -ENOTDIR;
-	} else if (++w->links > MAX_LINKS) {
-		r = -ELOOP;
+	} else if ((r = room(w)) < 0) {
+		/* ELOOP */
 	} else if (in_proc) {
 		r = follow_magic(w, cur, fd, name, proc_pid, k, deny);
 	} else {
-		r = follow_link(w, cur, fd, *p, k);
-		if (r == 0)
-			*p = w->rest;
+		r = follow_link(w, cur, fd, k);
 	}
 	close(fd);
 	return r;
 }
 
-/* Walk w->rest from *cur. On success *cur is the parent directory. */
+/* Walk w->str[0] from *cur. On success *cur is the parent directory. */
 int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
 {
 	char name[NAME_MAX + 2];
-	char *p = w->rest;
 	long proc_pid = -1;
-	int r;
+	int n, r;
 
-	while (*p) {
-		size_t n = strcspn(p, "/");
+	w->depth = 0;
+	push(w);
+	while ((n = next(w, name)) > 0) {
 		bool top = false, in_proc;
 
-		if (n > NAME_MAX)
-			return -ENAMETOOLONG;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		p += n;
-		p += strspn(p, "/");
-		if (n == 0 || !strcmp(name, "."))
+		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
 			r = step_up(w, cur, k);
@@ -240,19 +269,16 @@ int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
 		}
 		in_proc = is_procfs(*cur, &top);
 		if (in_proc && top) {
-			r = proc_self(w, name, p);
+			r = proc_self(w, name);
 			if (r < 0)
 				return r;
-			if (r > 0) {
-				p = w->rest;
+			if (r > 0)
 				continue;
-			}
 			proc_pid = strtol(name, NULL, 10);
 		}
-		r = step(w, cur, name, &p, proc_pid, in_proc && !top, k, deny);
+		r = step(w, cur, name, proc_pid, in_proc && !top, k, deny);
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return n;
 }
-
