@@ -7,6 +7,13 @@
  * a canonical c->resolved naming that directory plus the last component,
  * no fd leaked and nothing created in the scratch tree.
  *
+ * Each input is resolved three ways: mkdir as tracerd sees a target with
+ * its own root (the openat2 fast path, the walk on symlinks); mkdir with
+ * tracerd's root made to look different (the by-hand walk for every
+ * component, which must still agree with the kernel since the real root is
+ * the same); and mkdirat with a dirfd picked from the input (a directory, a
+ * file, a closed number, -1), compared with openat(dirfd, parent).
+ *
  * The resolver runs in a helper thread with its own fd table
  * (unshare(CLONE_FILES)), as tracerd is a process of its own: otherwise
  * /proc/self/fd/N in a path could name the resolver's own temporary fds,
@@ -25,6 +32,19 @@
 #include "fuzz_tree.h"
 #include "resolve.h"
 
+/* One way of resolving an input. */
+struct mode {
+	const char *name;
+	enum syscalls_kind kind;
+	bool other_root;	/* pretend tracerd's root differs */
+};
+
+static const struct mode modes[] = {
+	{ "mkdir", SYSCALLS_MKDIR, false },
+	{ "mkdir/other-root", SYSCALLS_MKDIR, true },
+	{ "mkdirat", SYSCALLS_MKDIRAT, false },
+};
+
 /* What the helper thread saw of the resolver's answer. */
 struct seen {
 	int r;
@@ -34,12 +54,18 @@ struct seen {
 	int fds_before, fds_after;
 };
 
-static struct resolve_in in;
+static struct resolve_in in, in_used;
 static struct call call;
 static struct resolve_out out;
 static struct seen seen;
+static const struct mode *mode;
+static int dirfds[4];		/* "d", "f", a closed number, -1 */
 static uint64_t tree_digest;
 static sem_t go, done;
+
+/* A failed invariant, with the mode and the path it was found with. */
+#define CHECK(cond, fmt, ...) \
+	FUZZ_CHECK(cond, "[%s] %s: " fmt, mode->name, call.path, ##__VA_ARGS__)
 
 static void inspect(int fd)
 {
@@ -64,7 +90,7 @@ static void *helper(void *arg)
 		while (sem_wait(&go) < 0)
 			;
 		seen.fds_before = fuzz_count_fds();
-		seen.r = resolve_parent(&in, &call, &out);
+		seen.r = resolve_parent(&in_used, &call, &out);
 		if (seen.r == 0 && out.parentfd >= 0)
 			inspect(out.parentfd);
 		if (out.parentfd >= 0)
@@ -75,6 +101,23 @@ static void *helper(void *arg)
 	return NULL;
 }
 
+static void open_fds(void)
+{
+	in.procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	in.self_rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	FUZZ_CHECK(in.procfd >= 0 && in.self_rootfd >= 0, "cannot open /proc/self or /");
+	in.ns_tgid = getpid();
+	in.ns_tid = gettid();
+	FUZZ_CHECK(ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) == 0,
+		   "cannot identify /");
+	dirfds[0] = open("d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfds[1] = open("f", O_RDONLY | O_CLOEXEC);
+	dirfds[2] = 1000;
+	dirfds[3] = -1;
+	FUZZ_CHECK(dirfds[0] >= 0 && dirfds[1] >= 0 && fcntl(dirfds[2], F_GETFD) < 0,
+		   "cannot set up the mkdirat dirfds");
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	pthread_t t;
@@ -83,13 +126,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	FUZZ_CHECK(fuzz_tree_create() == 0, "cannot build the scratch tree");
 	tree_digest = fuzz_tree_digest();
-	in.procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	in.self_rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	FUZZ_CHECK(in.procfd >= 0 && in.self_rootfd >= 0, "cannot open /proc/self or /");
-	in.ns_tgid = getpid();
-	in.ns_tid = gettid();
-	FUZZ_CHECK(ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) == 0,
-		   "cannot identify /");
+	open_fds();
 	FUZZ_CHECK(sem_init(&go, 0, 0) == 0 && sem_init(&done, 0, 0) == 0, "sem_init");
 	FUZZ_CHECK(pthread_create(&t, NULL, helper, NULL) == 0, "pthread_create");
 	return 0;
@@ -128,27 +165,24 @@ static void check_resolved(const char *last)
 {
 	char want[2 * PATH_MAX];
 
-	FUZZ_CHECK(fuzz_canonical(call.resolved), "%s: resolved \"%s\" is not canonical",
-		   call.path, call.resolved);
+	CHECK(fuzz_canonical(call.resolved), "resolved \"%s\" is not canonical", call.resolved);
 	if (!seen.fdpath[0])
 		return;
 	snprintf(want, sizeof(want), "%s", seen.fdpath);
 	fuzz_join(want, sizeof(want), last);
-	FUZZ_CHECK(!strcmp(call.resolved, want), "%s: resolved \"%s\", the fd says \"%s\"",
-		   call.path, call.resolved, want);
+	CHECK(!strcmp(call.resolved, want), "resolved \"%s\", the fd says \"%s\"", call.resolved,
+	      want);
 }
 
 static void check_success(int kfd, const char *last)
 {
 	struct ident kid;
 
-	FUZZ_CHECK(seen.isdir, "%s: parentfd is not a directory", call.path);
-	FUZZ_CHECK(seen.cloexec, "%s: parentfd without FD_CLOEXEC", call.path);
-	FUZZ_CHECK(!strcmp(out.last, last), "%s: last \"%s\", want \"%s\"", call.path, out.last,
-		   last);
+	CHECK(seen.isdir, "parentfd is not a directory");
+	CHECK(seen.cloexec, "parentfd without FD_CLOEXEC");
+	CHECK(!strcmp(out.last, last), "last \"%s\", want \"%s\"", out.last, last);
 	FUZZ_CHECK(ident_at(kfd, "", AT_EMPTY_PATH, &kid) == 0, "cannot identify kernel's fd");
-	FUZZ_CHECK(ident_eq(&kid, &seen.id), "%s: resolver's parent is not the kernel's",
-		   call.path);
+	CHECK(ident_eq(&kid, &seen.id), "resolver's parent is not the kernel's");
 	if (call.have_resolved)
 		check_resolved(last);
 }
@@ -161,20 +195,39 @@ static void cross_check(int r)
 	int kfd, kerr;
 
 	if (out.deny) {
-		FUZZ_CHECK(r == -EPERM, "%s: deny with %d", call.path, r);
+		CHECK(r == -EPERM, "deny (%s) with %d", out.deny, r);
 		return;
 	}
 	kernel_split(call.path, parent, last);
-	kfd = openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	kfd = openat(call.dirfd, parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	kerr = kfd < 0 ? errno : 0;
-	FUZZ_CHECK(r == -kerr, "%s: resolver %d (%s), kernel %d (%s)", call.path, r,
-		   strerror(r < 0 ? -r : 0), -kerr, strerror(kerr));
+	CHECK(r == -kerr, "resolver %d (%s), kernel %d (%s)", r, strerror(r < 0 ? -r : 0), -kerr,
+	      strerror(kerr));
 	if (r == 0)
 		check_success(kfd, last);
 	else
-		FUZZ_CHECK(out.parentfd < 0, "%s: failure with fd %d", call.path, out.parentfd);
+		CHECK(out.parentfd < 0, "failure with fd %d", out.parentfd);
 	if (kfd >= 0)
 		close(kfd);
+}
+
+/* Resolve the path the way m says, in the helper, and check the answer. */
+static void run_mode(const struct mode *m, int dirfd)
+{
+	mode = m;
+	in_used = in;
+	if (m->other_root)
+		in_used.self_root.ino ^= 1;
+	call.kind = m->kind;
+	call.dirfd = m->kind == SYSCALLS_MKDIRAT ? dirfd : AT_FDCWD;
+	memset(&seen, 0, sizeof(seen));
+	sem_post(&go);
+	while (sem_wait(&done) < 0)
+		;
+	cross_check(seen.r);
+	CHECK(seen.fds_after == seen.fds_before, "fd leak (%d before, %d after)", seen.fds_before,
+	      seen.fds_after);
+	CHECK(fuzz_tree_digest() == tree_digest, "the scratch tree changed");
 }
 
 static void setup_call(const uint8_t *data, size_t size)
@@ -183,8 +236,6 @@ static void setup_call(const uint8_t *data, size_t size)
 	ssize_t l;
 
 	memset(&call, 0, sizeof(call));
-	call.kind = SYSCALLS_MKDIR;
-	call.dirfd = AT_FDCWD;
 	call.tid = in.ns_tid;
 	call.ns_tgid = in.ns_tgid;
 	call.ns_tid = in.ns_tid;
@@ -198,16 +249,14 @@ static void setup_call(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	unsigned sum = 0;
+
 	setup_call(data, size);
 	if (call.path[0] == '\0')	/* ENOENT before any resolution (notif.c) */
 		return 0;
-	memset(&seen, 0, sizeof(seen));
-	sem_post(&go);
-	while (sem_wait(&done) < 0)
-		;
-	cross_check(seen.r);
-	FUZZ_CHECK(seen.fds_after == seen.fds_before, "%s: fd leak (%d before, %d after)",
-		   call.path, seen.fds_before, seen.fds_after);
-	FUZZ_CHECK(fuzz_tree_digest() == tree_digest, "%s: the scratch tree changed", call.path);
+	for (size_t i = 0; i < size; i++)
+		sum += data[i];
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		run_mode(&modes[i], dirfds[sum % 4]);
 	return 0;
 }
