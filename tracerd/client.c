@@ -162,7 +162,7 @@ static bool is_seccomp_listener(int fd)
  * then into the epoll set. */
 static enum wire_status attach(struct client *cl, int lfd)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = loop_listener_events() };
 	struct listener *l;
 	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 

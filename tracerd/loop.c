@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +45,39 @@ static struct {
 	bool stopping;
 	bool warned;
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+enum arming { ARM_LEVEL, ARM_EDGE, ARM_ONESHOT };
+static enum arming arming;
+
+uint32_t loop_listener_events(void)
+{
+	return EPOLLIN | (arming == ARM_EDGE ? EPOLLET : 0) |
+	       (arming == ARM_ONESHOT ? EPOLLONESHOT : 0);
+}
+
+static bool more_pending(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+/* Answer what the event announced. Level-triggered: one call, and epoll
+ * reports the listener again while more are queued (no extra syscall).
+ * Edge-triggered must drain (a poll per call); one-shot must re-arm (an
+ * epoll_ctl per call): both measured slower, kept for the benchmark. */
+static int answer(struct worker *w, struct listener *l)
+{
+	struct epoll_event ev = { .events = loop_listener_events(), .data.ptr = l };
+	int r = notif_handle(w->x, l->it.fd, l->id);
+
+	if (arming == ARM_EDGE)
+		while (r == 0 && more_pending(l->it.fd))
+			r = notif_handle(w->x, l->it.fd, l->id);
+	if (arming == ARM_ONESHOT)
+		(void)epoll_ctl(pool.epfd, EPOLL_CTL_MOD, l->it.fd, &ev);
+	return r;
+}
 
 uint64_t loop_now_ms(void)
 {
@@ -83,7 +118,7 @@ static void serve_listener(struct worker *w, struct listener *l, uint32_t events
 	w->cur = l;
 	loop_unlock();
 
-	r = (events & EPOLLIN) ? notif_handle(w->x, l->it.fd, l->id) : -EPIPE;
+	r = (events & EPOLLIN) ? answer(w, l) : -EPIPE;
 
 	loop_lock();
 	w->busy_since = 0;
@@ -152,8 +187,11 @@ int loop_start(int listen_fd, unsigned nthreads)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 	static struct item listen_item = { .kind = ITEM_LISTEN };
+	const char *arm = getenv("TRACERD_TEST_ARMING");
 	sigset_t all;
 
+	arming = !arm ? ARM_LEVEL : !strcmp(arm, "edge") ? ARM_EDGE :
+		 !strcmp(arm, "oneshot") ? ARM_ONESHOT : ARM_LEVEL;
 	pool.n = nthreads;
 	pool.listen_fd = listen_fd;
 	pool.epfd = epoll_create1(EPOLL_CLOEXEC);

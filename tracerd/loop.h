@@ -53,6 +53,10 @@ void client_detach(struct listener *l);
 void client_set_limits(unsigned max_listeners);
 void client_close_all(void);
 
+/* The epoll events a listener is armed with (level-triggered by default;
+ * TRACERD_TEST_ARMING=edge|oneshot for the benchmark's comparison). */
+uint32_t loop_listener_events(void);
+
 uint64_t loop_now_ms(void);
 int loop_epoll_fd(void);
 /* The pool lock protects clients, listener lifetimes and leadership. */
