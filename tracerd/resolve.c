@@ -218,15 +218,21 @@ static bool is_root(const struct ident *id, const struct ident *roots, unsigned 
 	return false;
 }
 
+/* Is the directory fd one of the roots or beneath one? Each level is one
+ * statx of "..", "../..", ... relative to fd: a result equal to a root
+ * proves that, at that moment, fd lay that many levels below it, which
+ * is what an fd-by-fd walk proves too, at a third of the syscalls. A
+ * level equal to the one before is the top. Deeper than a path can hold,
+ * the walk goes on from an fd opened there. */
 int resolve_within(int fd, const struct ident *roots, unsigned nroots)
 {
+	char up[PATH_MAX];
 	struct ident id, prev;
 	int cur = fd, r;
+	size_t len = 0;
 
 	r = ident_at(fd, "", AT_EMPTY_PATH, &id);
 	for (unsigned depth = 0; r == 0; depth++) {
-		int up;
-
 		if (is_root(&id, roots, nroots)) {
 			r = 1;
 			break;
@@ -235,16 +241,22 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots)
 			r = -ELOOP;
 			break;
 		}
-		up = walk_open(cur, "..", O_DIRECTORY | O_NOFOLLOW);
-		if (cur != fd)
-			close(cur);
-		cur = up;
-		if (up < 0) {
-			r = up;
-			break;
+		if (len + 3 >= sizeof(up)) {	/* re-anchor deeper up */
+			int next = walk_open(cur, up, O_DIRECTORY | O_NOFOLLOW);
+
+			if (cur != fd)
+				close(cur);
+			cur = next;
+			len = 0;
+			if (cur < 0) {
+				r = cur;
+				break;
+			}
 		}
+		memcpy(up + len, len ? "/.." : "..", len ? 4 : 3);
+		len += len ? 3 : 2;
 		prev = id;
-		r = ident_at(cur, "", AT_EMPTY_PATH, &id);
+		r = ident_at(cur, up, AT_SYMLINK_NOFOLLOW, &id);
 		if (r == 0 && ident_eq(&prev, &id))
 			break;	/* the top, outside every root */
 	}
