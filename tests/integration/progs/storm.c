@@ -6,10 +6,11 @@
  *   storm silent NAME N SECS   open N connections that never speak; prints
  *                              "open=N" once all are connected, then waits
  *                              (at most SECS) until tracerd closed each one
- *                              and prints "closed=C max_ms=M acked=A":
- *                              how many tracerd closed, the longest any
- *                              stayed open (connect to EOF), and how many
- *                              got an ack byte before the EOF.
+ *                              and prints
+ *                              "closed=C min_ms=m max_ms=M acked=A": how
+ *                              many tracerd closed, the shortest and the
+ *                              longest any stayed open (connect to EOF),
+ *                              and how many got an ack byte before the EOF.
  * Exit status 0, or 1 when a socket could not be made. */
 #include <errno.h>
 #include <poll.h>
@@ -78,9 +79,14 @@ static int churn(double seconds)
 	return 0;
 }
 
+struct closing {
+	int closed, acked;
+	double min_ms, max_ms;
+};
+
 /* Wait until tracerd closed every connection (EOF), SECS at most. */
 static void await_close(struct pollfd *p, const double *opened, int n, double secs,
-			int *closed, double *max_ms, int *acked)
+			struct closing *c)
 {
 	double end = now_ms() + secs * 1e3;
 	int left = n;
@@ -91,18 +97,22 @@ static void await_close(struct pollfd *p, const double *opened, int n, double se
 		for (int i = 0; i < n; i++) {
 			char buf[64];
 			ssize_t r;
+			double ms;
 
 			if (p[i].fd < 0 || !p[i].revents)
 				continue;
 			while ((r = recv(p[i].fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-				(*acked)++;
+				c->acked++;
 			if (r < 0 && errno == EAGAIN)
 				continue;
-			if (now_ms() - opened[i] > *max_ms)
-				*max_ms = now_ms() - opened[i];
+			ms = now_ms() - opened[i];
+			if (ms > c->max_ms)
+				c->max_ms = ms;
+			if (c->closed == 0 || ms < c->min_ms)
+				c->min_ms = ms;
 			close(p[i].fd);
 			p[i].fd = -1;
-			(*closed)++;
+			c->closed++;
 			left--;
 		}
 	}
@@ -111,8 +121,8 @@ static void await_close(struct pollfd *p, const double *opened, int n, double se
 static int silent(int n, double secs)
 {
 	struct pollfd *p = calloc((size_t)n, sizeof(*p));
-	double *opened = calloc((size_t)n, sizeof(*opened)), max_ms = 0;
-	int closed = 0, acked = 0;
+	double *opened = calloc((size_t)n, sizeof(*opened));
+	struct closing c = { 0 };
 
 	if (!p || !opened)
 		return 1;
@@ -127,8 +137,9 @@ static int silent(int n, double secs)
 	}
 	printf("open=%d\n", n);
 	fflush(stdout);
-	await_close(p, opened, n, secs, &closed, &max_ms, &acked);
-	printf("closed=%d max_ms=%.0f acked=%d\n", closed, max_ms, acked);
+	await_close(p, opened, n, secs, &c);
+	printf("closed=%d min_ms=%.0f max_ms=%.0f acked=%d\n", c.closed, c.min_ms, c.max_ms,
+	       c.acked);
 	return 0;
 }
 
