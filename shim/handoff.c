@@ -63,6 +63,30 @@ fail_errno:
 	return -1;
 }
 
+/* An ack tracerd already sent (a refusal before our hello): its status,
+ * or 0 when none is waiting. */
+static int early_refusal(int sock)
+{
+	uint8_t ack[WIRE_ACK_SIZE];
+	struct wire_ack a;
+	ssize_t n = recv(sock, ack, sizeof(ack), MSG_DONTWAIT | MSG_PEEK);
+
+	if (n != (ssize_t)sizeof(ack) || wire_ack_decode(ack, sizeof(ack), &a) < 0)
+		return 0;
+	return a.status;
+}
+
+int handoff_refused(int sock, struct handoff_err *e)
+{
+	int st = early_refusal(sock);
+
+	if (!st)
+		return 0;
+	e->what = "tracerd refused the connection";
+	e->status = st;
+	return -1;
+}
+
 int handoff_send(int sock, int listener, struct handoff_err *e)
 {
 	uint8_t hello[WIRE_HELLO_SIZE];
@@ -73,6 +97,8 @@ int handoff_send(int sock, int listener, struct handoff_err *e)
 
 	wire_hello_encode(hello, getpid());
 	r = wire_send(sock, hello, sizeof(hello), listener);
+	if (r < 0 && handoff_refused(sock, e) < 0)
+		return -1;	/* it said why before closing */
 	if (r < 0)
 		return fail(e, "cannot send the listener to tracerd", -r);
 	r = wire_recv(sock, ack, sizeof(ack), 0, &rv);

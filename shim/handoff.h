@@ -14,6 +14,11 @@ struct handoff_err {
  * Returns the socket or -1 with *e filled. */
 int handoff_connect(const char *name, struct handoff_err *e);
 
+/* Did tracerd already refuse us (out of fds, too many clients)? Checked
+ * before the filter exists, so the refusal can still fail open. 0 or -1
+ * with *e. */
+int handoff_refused(int sock, struct handoff_err *e);
+
 /* Send the listener with the hello, wait at most 2 s for the ack, check its
  * credentials and declare the server as our ptracer. 0 or -1 with *e. */
 int handoff_send(int sock, int listener, struct handoff_err *e);

@@ -130,6 +130,10 @@ static void supervise(void)
 	sock = handoff_connect(name, &e);
 	if (sock < 0)
 		goto refuse;
+	if (handoff_refused(sock, &e) < 0) {
+		(void)close(sock);
+		goto refuse;
+	}
 	listener = install(name, &e);
 	if (listener < 0) {
 		(void)close(sock);

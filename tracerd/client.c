@@ -20,16 +20,16 @@
 #include "loop.h"
 
 #define HANDSHAKE_MS 2000
-#define MAX_PENDING 256
 
 static struct client *pending;
-static unsigned npending, nattached, max_attached = 1024;
+static unsigned npending, nattached, max_attached = 1024, max_pending = 256;
 static int spare_fd = -1;
 static uint64_t next_id;
 
-void client_set_limits(unsigned max_listeners)
+void client_set_limits(unsigned max_listeners, unsigned max_handshakes)
 {
 	max_attached = max_listeners;
+	max_pending = max_handshakes;
 	if (spare_fd < 0)
 		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
@@ -118,7 +118,7 @@ void client_accept(int listen_fd)
 		return reject(fd, peer.pid, WIRE_OK, why);
 	}
 	loop_lock();
-	if (npending >= MAX_PENDING)
+	if (npending >= max_pending)
 		evict_oldest();
 	cl = calloc(1, sizeof(*cl));
 	if (!cl) {

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "loop.h"
 #include "options.h"
+#include "tidcache.h"
 #include "tracerd.h"
 
 #define TRACERD_VERSION "0.1.0"
@@ -29,17 +30,27 @@ const char tracerd_marker[] __attribute__((visibility("default"))) = "tracerd";
 
 struct daemon daemon_cfg;
 
-/* Raise the soft fd limit to the hard one; keep room for the spare fd. */
-static unsigned raise_nofile(void)
+/* Raise the soft fd limit to the hard one, then share it out so that
+ * attached programs can never take the fds their own calls need: per
+ * answering thread a call holds up to 8 (the kept /proc fds, the base,
+ * the walk, the parent), the tid cache keeps 3 a slot, handshakes one
+ * each, and 16 are tracerd's own (log, epoll, socket, spare, ...). */
+static void share_fds(unsigned threads)
 {
 	struct rlimit rl;
+	unsigned long n = 1024, cache, pending, fixed;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return 1024;
-	rl.rlim_cur = rl.rlim_max;
-	(void)setrlimit(RLIMIT_NOFILE, &rl);
-	(void)getrlimit(RLIMIT_NOFILE, &rl);
-	return rl.rlim_cur > 64 + 16 ? (unsigned)(rl.rlim_cur - 64) : 16;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			n = rl.rlim_cur > 1UL << 24 ? 1UL << 24 : rl.rlim_cur;
+	}
+	cache = n / 16 > 512 ? 512 : n / 16 ? n / 16 : 1;
+	pending = n / 8 > 256 ? 256 : n / 8 ? n / 8 : 1;
+	fixed = 16 + 8UL * threads + 3 * cache + pending;
+	tidcache_limit((unsigned)cache);
+	client_set_limits(n > fixed + 1 ? (unsigned)(n - fixed) : 1, (unsigned)pending);
 }
 
 /* Each allowed root is known by its identity, taken now: a symlink given
@@ -185,7 +196,7 @@ int main(int argc, char **argv)
 	if (open_roots(&o) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
-	client_set_limits(raise_nofile());
+	share_fds(o.threads);
 	if (setup_self() < 0)
 		return 1;
 	fd = listen_on(name);

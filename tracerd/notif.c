@@ -197,7 +197,10 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		return policy_error(c, ENOSYS, "syscall not in the table");
 	if (c->tid == 0)
 		return policy_error(c, EPERM, "target not visible in tracerd's pid namespace");
-	if (tidcache_get(c->tid, owner, &f) < 0)
+	r = tidcache_get(c->tid, owner, &f);
+	if (r == -EMFILE || r == -ENFILE)
+		return policy_error(c, EPERM, "tracerd is out of file descriptors or memory");
+	if (r < 0)
 		return policy_error(c, EPERM, "target vanished");
 	r = read_status(c, listener, owner, &f, &cr);
 	if (r >= 0) {

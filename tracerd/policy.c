@@ -4,6 +4,7 @@
  * (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES on search, EEXIST).
  * Outside the roots, anything that reaches the create step is EPERM. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "policy.h"
@@ -36,12 +37,21 @@ static enum policy_step answer(struct call *c, enum decision d, int err, const c
 	return POLICY_ANSWER;
 }
 
+/* Errors of tracerd's own resources, never the kernel's answer to the
+ * target (a native mkdir does not fail with EMFILE). */
+static bool tracerd_short(int r)
+{
+	return r == -EMFILE || r == -ENFILE || r == -ENOMEM;
+}
+
 enum policy_step policy_decide(const struct policy_facts *f, struct call *c)
 {
 	if (f->deny)
 		return answer(c, DECISION_DENIED, EPERM, f->deny);
 	if (f->resolve == -EPERM)
 		return answer(c, DECISION_ERROR, EPERM, "cannot resolve as the target");
+	if (tracerd_short(f->resolve) || tracerd_short(f->within) || tracerd_short(f->probe))
+		return answer(c, DECISION_ERROR, EPERM, "tracerd is out of file descriptors or memory");
 	if (f->resolve < 0)
 		return answer(c, DECISION_EMULATED, -f->resolve, NULL);
 	if (f->type == LAST_DOT)

@@ -1,5 +1,6 @@
-/* A direct-mapped table of kept /proc fds, one slot per tid % SIZE, each
- * slot reference-counted so that a purge never closes fds in use. */
+/* A direct-mapped table of kept /proc fds, one slot per tid % size, each
+ * slot reference-counted so that a purge never closes fds in use. Its size
+ * follows the fd limit, and at EMFILE the idle slots are given back. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -8,7 +9,7 @@
 
 #include "tidcache.h"
 
-#define SIZE 512
+#define SIZE 512	/* at most */
 
 struct slot {
 	pid_t tid;		/* 0: empty */
@@ -19,6 +20,7 @@ struct slot {
 };
 
 static struct slot table[SIZE];
+static unsigned size = SIZE;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void close_fds(int proc, int status, int comm)
@@ -28,6 +30,20 @@ static void close_fds(int proc, int status, int comm)
 		close(status);
 	if (comm >= 0)
 		close(comm);
+}
+
+void tidcache_limit(unsigned slots)
+{
+	size = slots < 1 ? 1 : slots > SIZE ? SIZE : slots;
+}
+
+/* Close every slot nobody uses (lock held). */
+static void clear(struct slot *s);
+static void evict_idle(void)
+{
+	for (unsigned i = 0; i < size; i++)
+		if (table[i].tid && table[i].refs == 0)
+			clear(&table[i]);
 }
 
 static int open_fds(pid_t tid, struct tid_fds *f)
@@ -59,7 +75,7 @@ static void clear(struct slot *s)
 
 int tidcache_get(pid_t tid, uint64_t owner, struct tid_fds *out)
 {
-	struct slot *s = &table[(unsigned)tid % SIZE];
+	struct slot *s = &table[(unsigned)tid % size];
 	int r;
 
 	pthread_mutex_lock(&lock);
@@ -76,6 +92,12 @@ int tidcache_get(pid_t tid, uint64_t owner, struct tid_fds *out)
 	pthread_mutex_unlock(&lock);
 
 	r = open_fds(tid, out);
+	if (r == -EMFILE || r == -ENFILE) {
+		pthread_mutex_lock(&lock);
+		evict_idle();
+		pthread_mutex_unlock(&lock);
+		r = open_fds(tid, out);
+	}
 	if (r < 0)
 		return r;
 	out->fresh = true;

@@ -27,6 +27,9 @@ int tidcache_get(pid_t tid, uint64_t owner, struct tid_fds *out);
 /* Done with the fds; stale: they failed, forget them. */
 void tidcache_put(struct tid_fds *f, bool stale);
 
+/* Keep at most this many tids (3 fds each); 1 to 512. Call before use. */
+void tidcache_limit(unsigned slots);
+
 /* The listener owner is gone: close its kept fds. */
 void tidcache_purge(uint64_t owner);
 
