@@ -46,3 +46,8 @@ integration-asan: all $(B)/asan/tracerd integration-progs
 integration-long: all $(B)/asan/tracerd integration-progs
 	$(IT_ASAN_ENV) NOTIF_RACE_ROUNDS=100000 NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/asan/tracerd \
 		bash $(IT_DIR)/run.sh $(IT_DIR)/t-paths.sh
+# issue 5 at full size (load, storms): the plain daemon for the figures,
+# then the ASan one
+	NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/tracerd bash $(IT_DIR)/run.sh $(IT_DIR)/long/t-*.sh
+	$(IT_ASAN_ENV) NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/asan/tracerd \
+		bash $(IT_DIR)/run.sh $(IT_DIR)/long/t-*.sh
