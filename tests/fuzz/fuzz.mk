@@ -7,6 +7,12 @@
 # Both replay tests/fuzz/regress/<t>/ first and fail on any crash; a crash
 # input is kept in $(B)/fuzz/crashes/<t>/ (move it to regress/ once fixed).
 # FUZZ_TARGETS=json picks targets; one fuzzer runs at a time.
+# By hand: libFuzzer writes new inputs into the first directory it is
+# given, so give it a scratch copy, never tests/fuzz/corpus/<t>; and give
+# fuzz_resolve absolute paths (it chdirs into its scratch tree), e.g.
+#   cp -r tests/fuzz/corpus/resolve /tmp/c && build/fuzz/fuzz_resolve \
+#	-dict=$PWD/tests/fuzz/resolve.dict /tmp/c
+#   build/fuzz/fuzz_resolve $PWD/tests/fuzz/regress/resolve/*   (replay)
 
 FUZZ_CC           ?= clang
 FUZZ_SECONDS      ?= 60
