@@ -159,57 +159,89 @@ test_nofile_busy() {
 	[ -z "$errs" ] || fail "$errs"
 }
 
-# Handshakes that never speak fill the fd table (tracerd is at EMFILE): a
-# new client is refused (126 and a libnotif: line); when their deadline
-# passes, the fds are back and new clients are served.
+# Handshakes that never speak (twice the fd limit of them): tracerd bounds
+# them below its limit, so a new client and an existing program are served
+# during the flood, and the fds come back after the deadline.
 flood() {
 	need_prog storm
-	"$PROGS/storm" silent "$TRACERD_SOCKET" $((NOFILE + 100)) 10 >"$T/storm.out" 2>&1 &
+	"$PROGS/storm" silent "$TRACERD_SOCKET" $((2 * NOFILE)) 10 >"$T/storm.out" 2>&1 &
 	SBG=$!
 	poll has_line "$T/storm.out" 1 || fail "storm did not connect"
-	poll fds_at_least $((NOFILE - 1)) || fail "tracerd has only $(tracerd_fds) fds"
 }
 
 flood_end() {
-	local base=$1
 	wait "$SBG" || fail "storm exited $?"
-	grep -q "^closed=$((NOFILE + 100)) " "$T/storm.out" ||
+	grep -q "^closed=$((2 * NOFILE)) " "$T/storm.out" ||
 		{ cat "$T/storm.out" >&2; fail "tracerd did not close every silent connection"; }
-	poll fds_at_most "$base" || fail "tracerd fds: $base before, $(tracerd_fds) after"
-	run sup "$PROGS/mk" mkdir "$IN/after"
-	assert_out 0
-	assert_dir "$IN/after"
-	expect_record path="$IN/after" decision=emulated errno=null
-	kill -0 "$TRACERD_PID" || fail "tracerd died"
 }
 
-test_emfile_refused() {
-	local base
-	base=$(tracerd_fds)
-	flood
-	run sup "$PROGS/mk" mkdir "$IN/new"
-	assert_rc 126
-	grep -q '^libnotif: ' "$T/err" || { show_run; fail "no libnotif: line"; }
-	sed 's/^/# at EMFILE: /' "$T/err" >&5
-	assert_absent "$IN/new"
-	expect_no_record path="$IN/new"
-	flood_end "$base"
-}
-
-test_emfile_reason_existing() {
-	local base errs=
+test_flood_bounded() {
+	local base during
 	base=$(tracerd_fds)
 	gated_start e
 	flood
+	during=$(tracerd_fds)
+	[ "$during" -lt $NOFILE ] || fail "tracerd has $during fds (limit $NOFILE)"
+	run sup "$PROGS/mk" mkdir "$IN/new"
+	assert_out 0
+	expect_record path="$IN/new" decision=emulated errno=null
+	gated_finish e
+	flood_end
+	poll fds_at_most "$base" || fail "tracerd fds: $base before, $(tracerd_fds) after"
+	echo "# flood: $((2 * NOFILE)) silent connections: tracerd fds $base, $during during;" \
+		"$(sed -n 2p "$T/storm.out")" >&5
+	expect_records 3 path^="$IN/"
+	[ "$(find "$IN" -mindepth 1 | wc -l)" -eq 3 ] || fail "directories without records"
+	kill -0 "$TRACERD_PID" || fail "tracerd died"
+}
+
+# lowest_free: the lowest fd number tracerd does not use (a limit equal to
+# it leaves no fd to open)
+lowest_free() {
+	local i=0
+	while [ -e "/proc/$TRACERD_PID/fd/$i" ]; do
+		i=$((i + 1))
+	done
+	echo "$i"
+}
+
+# The soft limit lowered under tracerd while it runs (no fd left): a new
+# client is refused with the reason (its spare fd), a call of an existing
+# program is answered as native or refused with tracerd's reason (error
+# EPERM, recorded, nothing created), never with EMFILE; the limit restored,
+# all is served again.
+test_emfile_runtime() {
+	local got lim
+	gated_start e
+	lim=$(lowest_free)
+	prlimit --pid "$TRACERD_PID" --nofile="$lim:$NOFILE" || fail "prlimit --pid failed"
 	run sup "$PROGS/mk" mkdir "$IN/new"
 	assert_rc 126
-	# the refusal was answered: the line says why, not how the send failed
-	grep -q '^libnotif: .*out of file descriptors$' "$T/err" ||
-		{ show_run; errs+=" the libnotif: line does not name the reason;"; }
-	gated_try e || errs+=" an existing program's call was not answered as native;"
-	audit_q errno!=null path^="$IN/" | sed 's/^/  /' >&2
-	flood_end "$base"
-	[ -z "$errs" ] || fail "$errs"
+	grep -q '^libnotif: .*out of file descriptors$' "$T/err" || { show_run; fail "no reason"; }
+	sed 's/^/# at EMFILE: /' "$T/err" >&5
+	assert_absent "$IN/new"
+	expect_no_record path="$IN/new"
+	echo go >&4
+	exec 4>&-
+	wait "$GBG" || true
+	got=$(sed -n 3p "$T/e.out")
+	prlimit --pid "$TRACERD_PID" --nofile=$NOFILE:$NOFILE || fail "cannot restore the limit"
+	case $got in
+	0)
+		assert_dir "$IN/e-1"
+		expect_record path="$IN/e-1" decision=emulated errno=null ;;
+	EPERM)
+		assert_absent "$IN/e-1"
+		expect_record pid="$GPID" decision=error errno=EPERM reason^="tracerd is out of file" ;;
+	*)
+		audit_q pid="$GPID" >&2
+		fail "an existing program's call at EMFILE got '$got'" ;;
+	esac
+	echo "# at EMFILE: an existing program's call got '$got'" >&5
+	run sup "$PROGS/mk" mkdir "$IN/after"
+	assert_out 0
+	expect_record path="$IN/after" decision=emulated errno=null
+	kill -0 "$TRACERD_PID" || fail "tracerd died"
 }
 
 # ---------------------------------------------------------------- audit log
@@ -369,14 +401,12 @@ start_tracerd || exit 1
 TRACERD=$REAL_TRACERD
 t "RLIMIT_NOFILE $NOFILE, idle programs: refused with a reason (126), others work" \
 	test_nofile_cap
-TODO="issue 5: the /proc fds tracerd keeps per calling thread eat the fd headroom: EMFILE answers" \
-	t "RLIMIT_NOFILE $NOFILE, idle programs that made a call: every call answered as native" \
+t "RLIMIT_NOFILE $NOFILE, idle programs that made a call: every call answered as native" \
 	test_nofile_busy
-t "RLIMIT_NOFILE $NOFILE, silent handshakes: EMFILE, new client 126; back after the deadline" \
-	test_emfile_refused
-TODO="issue 5: at EMFILE the library says 'Broken pipe', existing programs get EMFILE" \
-	t "RLIMIT_NOFILE $NOFILE at EMFILE: the line names the reason, an existing program works" \
-	test_emfile_reason_existing
+t "RLIMIT_NOFILE $NOFILE, $((2 * NOFILE)) silent handshakes: bounded, clients served" \
+	test_flood_bounded
+t "fd limit lowered at run time (EMFILE): new client 126 with the reason, no EMFILE answer" \
+	test_emfile_runtime
 stop_tracerd
 
 LOGFS=$WORK/logfs

@@ -108,6 +108,7 @@ test_one_stall() {
 	ms=$((t1 - t0))
 	assert_rc 0 "every call of the second program got its expected answer"
 	# all of that happened while the first call was still stalled
+	# shellcheck disable=SC2154 # set by stall_call (printf -v)
 	still_blocked "$SPID_stallme1" ||
 		fail "the stalled program finished before the second one (${ms} ms): no overlap shown"
 	assert_absent "$IN/${MARK}1"
@@ -153,6 +154,7 @@ all_stalled() {
 	assert_dir "$IN/gate-1"
 	expect_record path="$IN/gate-1" decision=emulated errno=null
 	expect_records $((k + 2)) path^="$IN/"
+	[ "$(find "$IN" -mindepth 1 | wc -l)" -eq $((k + 2)) ] || fail "directories without records"
 	assert_eq "$(stall_lines)" 1 "'stalled' lines on tracerd's stderr"
 	grep "stalled" "$TRACERD_ERR" | sed 's/^/# stderr: /' >&5
 	kill -0 "$TRACERD_PID" || fail "tracerd died"
