@@ -13,7 +13,7 @@ SHIM_SRC    := shim/shim.c shim/filter.c shim/handoff.c $(COMMON_SRC)
 TRACERD_SRC := $(wildcard tracerd/*.c) $(COMMON_SRC)
 HDRS        := $(wildcard common/*.h shim/*.h tracerd/*.h)
 
-.PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check clang-check
+.PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check clang-check lint
 all: $(B)/libnotif.so $(B)/tracerd $(B)/lib/x86_64-linux-gnu/libnotif.so
 
 $(B)/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds | $(B)
@@ -75,13 +75,16 @@ clang-check:
 	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory CC=clang B=$(B)/clang all; \
 	else echo "clang-check: clang is not installed" >&2; exit 1; fi
 
+lint:
+	tools/lint.sh cppcheck
+
 # The README's commands.
 demo: all
 	tools/demo.sh
 
 test: all
 	tools/ensure-deps.sh
-	$(MAKE) multilib cross-check clang-check
+	$(MAKE) multilib cross-check clang-check lint
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) integration-asan

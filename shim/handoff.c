@@ -111,6 +111,8 @@ int handoff_send(int sock, int listener, struct handoff_err *e)
 		return fail(e, "tracerd closed the connection", 0);
 	if (rv.truncated || wire_ack_decode(ack, (size_t)rv.len, &a) < 0)
 		return fail(e, "malformed answer from tracerd", 0);
+	if (a.version != WIRE_VERSION)
+		return fail(e, "tracerd answered in another protocol version", 0);
 	if (!rv.has_creds || rv.uid != geteuid())
 		return fail(e, "tracerd's answer has foreign credentials, refusing it", 0);
 	if (a.status != WIRE_OK) {

@@ -34,11 +34,6 @@ void client_set_limits(unsigned max_listeners, unsigned max_handshakes)
 		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-unsigned client_attached(void)
-{
-	return nattached;
-}
-
 static void send_ack(int fd, enum wire_status st)
 {
 	uint8_t ack[WIRE_ACK_SIZE];

@@ -48,7 +48,6 @@ int loop_supervise(void);
 void client_accept(int listen_fd);
 void client_ready(struct client *cl);
 void client_expire(uint64_t now_ms);
-unsigned client_attached(void);
 void client_detach(struct listener *l);
 void client_set_limits(unsigned max_listeners, unsigned max_handshakes);
 void client_close_all(void);
