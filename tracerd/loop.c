@@ -294,8 +294,7 @@ int loop_supervise(void)
 
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		if (pool.n > 1)
-			watch_stall(now);
+		watch_stall(now);
 		client_expire(now);
 	}
 	stop();

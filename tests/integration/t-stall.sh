@@ -176,8 +176,7 @@ t "--threads 2, both stalled: a new call waits, answered after; 'stalled' said o
 stop_tracerd
 
 start_tracerd --threads 1 || exit 1
-TODO="issue 5: tracerd never says it with --threads 1 (watch_stall runs only when K > 1)" \
-	t "--threads 1, stalled: a new call waits, answered after; 'stalled' said once" \
+t "--threads 1, stalled: a new call waits, answered after; 'stalled' said once" \
 	test_one_thread
 stop_tracerd
 unset TRACERD_TEST_STALL TRACERD_TEST_STALL_MS
