@@ -79,10 +79,27 @@ int target_path_check(const char *buf, ssize_t n, size_t cap)
 	return 0;
 }
 
+/* Most paths are short: read up to FIRST_READ bytes (never past the page,
+ * so a fault there cannot fail the read), and the rest of PATH_MAX only
+ * when no NUL came yet. */
+#define FIRST_READ 256UL
+
 int target_read_path(struct call *c)
 {
-	ssize_t n = read_remote(c->tid, c->path_ptr, c->path, sizeof(c->path));
-	int r = target_path_check(c->path, n, sizeof(c->path));
+	size_t first = PAGE - (c->path_ptr & (PAGE - 1));
+	ssize_t n, more;
+	int r;
+
+	if (first > FIRST_READ)
+		first = FIRST_READ;
+	n = read_remote(c->tid, c->path_ptr, c->path, first);
+	if (n == (ssize_t)first && !memchr(c->path, '\0', first)) {
+		more = read_remote(c->tid, c->path_ptr + first, c->path + first,
+				   sizeof(c->path) - first);
+		if (more > 0)
+			n += more;
+	}
+	r = target_path_check(c->path, n, sizeof(c->path));
 
 	c->path_ok = r == 0;
 	return r;
