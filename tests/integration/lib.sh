@@ -52,6 +52,19 @@ mkdir -m 0711 "$WORK/.priv"
 
 echo "# $SCRIPT (tracerd: $TRACERD)"
 
+# poll CMD...: up to 10 s until CMD succeeds (never a bare sleep to wait)
+poll() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+# in_syscall PID NR: is PID inside syscall NR (blocked in it)?
+in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
+
 # ---------------------------------------------------------------- cleanup
 cleanup() {
 	local rc=$? m i

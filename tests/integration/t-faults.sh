@@ -14,17 +14,6 @@ exec 5>&1	# figures for the TAP stream
 
 now_ms() { date +%s%3N; }
 
-# poll CMD...: up to 10 s until CMD succeeds
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
 has_line() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 tracerd_fds() { ls "/proc/$TRACERD_PID/fd" | wc -l; }
 fds_at_most() { [ "$(tracerd_fds)" -le "$1" ]; }

@@ -16,16 +16,6 @@ tracerd_fds() { ls "/proc/$TRACERD_PID/fd" | wc -l; }
 tracerd_rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$TRACERD_PID/status"; }
 fds_at_most() { [ "$(tracerd_fds)" -le "$1" ]; }
 
-# poll CMD...: up to 10 s until CMD succeeds
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 # load P TH A D INDIR OUTDIR: run P loadgen processes at once; fails unless
 # every one exits 0 (every call got its expected answer). Their output is
 # in $T/load.out (one "pid=..." line each).

@@ -8,17 +8,6 @@
 
 MKDIR_NR=83	# x86_64
 
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
-
 # impostor PID: start a process that gets exactly PID (sets IMP), or fail
 impostor() {
 	local want=$1 i

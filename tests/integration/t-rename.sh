@@ -10,18 +10,6 @@
 MARK=held
 MKDIR_NR=83	# x86_64
 
-# poll CMD...: up to 10 s until CMD succeeds
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
-
 # a tracerd thread sleeping in the stall hook (nanosleep/clock_nanosleep)
 tracerd_held() {
 	local f nr

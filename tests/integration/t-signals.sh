@@ -6,18 +6,6 @@
 
 MKDIR_NR=83	# x86_64
 
-# poll CMD...: up to 10 s until CMD succeeds
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-in_syscall() { read -r nr _ <"/proc/$1/syscall" 2>/dev/null && [ "$nr" = "$2" ]; }
-
 tracerd_delaying() {
 	local f nr
 	for f in /proc/"$TRACERD_PID"/task/*/syscall; do

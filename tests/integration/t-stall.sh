@@ -14,18 +14,6 @@ exec 5>&1	# figures for the TAP stream (a test's own output goes to its log)
 
 now_ms() { date +%s%3N; }
 
-# poll CMD...: up to 10 s until CMD succeeds
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
-in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
-
 # tracerd threads sleeping inside a call (the stall hook's nanosleep)
 stalled_threads() {
 	local f nr n=0

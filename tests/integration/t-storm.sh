@@ -18,16 +18,6 @@ fds_at_most() { [ "$(tracerd_fds)" -le "$1" ]; }
 has_line() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 field() { sed -n "s/.*\b$1=\([0-9]*\).*/\1/p" "$2" | tail -n 1; }
 
-# poll CMD...: up to 10 s until CMD succeeds
-poll() {
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 all_done() {
 	local f
 	for f in "$@"; do
