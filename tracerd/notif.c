@@ -58,7 +58,9 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	c->path_ok = false;
 	c->have_facts = false;
 	c->have_resolved = false;
-	c->reason = NULL;
+	c->decision = DECISION_ERROR;	/* fail closed until decided */
+	c->err = EPERM;
+	c->reason = "not evaluated";
 	c->created = false;
 	if (c->kind == SYSCALLS_MKDIRAT) {
 		c->dirfd = (int)(uint32_t)req->data.args[0];
