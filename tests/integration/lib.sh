@@ -65,6 +65,29 @@ poll() {
 # in_syscall PID NR: is PID inside syscall NR (blocked in it)?
 in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
 
+# has_line FILE N: FILE exists with at least N lines
+has_line() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
+
+# has_record FILTER...: at least one audit record matches
+has_record() { [ "$(audit_count "$@")" -ge 1 ]; }
+
+now_ms() { date +%s%3N; }
+
+# gated_start NAME: an attached program that made one call ($IN/NAME-0),
+# then waits for a line on fd 4 before calling mkdir($IN/NAME-1). It prints
+# its pid first (sh's $$, which the exec keeps): GPID; GBG is the job.
+gated_start() {
+	local n=$1
+	mkfifo "$T/$n.fifo"
+	sup sh -c "echo \$\$; '$PROGS/mk' mkdir '$IN/$n-0' && read x && exec '$PROGS/mk' mkdir '$IN/$n-1'" \
+		<"$T/$n.fifo" >"$T/$n.out" 2>"$T/$n.err" &
+	GBG=$!
+	exec 4>"$T/$n.fifo"
+	poll has_line "$T/$n.out" 2 || { cat "$T/$n.err" >&2; fail "$n did not start"; }
+	assert_eq "$(sed -n 2p "$T/$n.out")" 0 "first mkdir of $n"
+	GPID=$(head -n 1 "$T/$n.out")
+}
+
 # ---------------------------------------------------------------- cleanup
 cleanup() {
 	local rc=$? m i

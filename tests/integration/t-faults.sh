@@ -12,27 +12,9 @@ MKDIR_NR=83	# x86_64
 NOFILE=128	# tracerd's RLIMIT_NOFILE (soft = hard) in the exhaustion tests
 exec 5>&1	# figures for the TAP stream
 
-now_ms() { date +%s%3N; }
-
-has_line() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 tracerd_fds() { ls "/proc/$TRACERD_PID/fd" | wc -l; }
 fds_at_most() { [ "$(tracerd_fds)" -le "$1" ]; }
 fds_at_least() { [ "$(tracerd_fds)" -ge "$1" ]; }
-
-# gated_start NAME: an attached program that made one call ($IN/NAME-0),
-# then waits for a line on fd 4 before calling mkdir($IN/NAME-1). It prints
-# its pid first (sh's $$, which the exec keeps): GPID; GBG is the job.
-gated_start() {
-	local n=$1
-	mkfifo "$T/$n.fifo"
-	sup sh -c "echo \$\$; '$PROGS/mk' mkdir '$IN/$n-0' && read x && exec '$PROGS/mk' mkdir '$IN/$n-1'" \
-		<"$T/$n.fifo" >"$T/$n.out" 2>"$T/$n.err" &
-	GBG=$!
-	exec 4>"$T/$n.fifo"
-	poll has_line "$T/$n.out" 2 || { cat "$T/$n.err" >&2; fail "$n did not start"; }
-	assert_eq "$(sed -n 2p "$T/$n.out")" 0 "first mkdir of $n"
-	GPID=$(head -n 1 "$T/$n.out")
-}
 
 # gated_finish NAME: its second call now; it must be answered 0 (with its
 # directory and one record)

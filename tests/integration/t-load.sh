@@ -11,7 +11,6 @@
 read -r L_P L_TH L_A L_D <<<"${NOTIF_LOAD:-8 4 200 40}"
 exec 5>&1	# figures for the TAP stream
 
-now_ms() { date +%s%3N; }
 tracerd_fds() { ls "/proc/$TRACERD_PID/fd" | wc -l; }
 tracerd_rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$TRACERD_PID/status"; }
 fds_at_most() { [ "$(tracerd_fds)" -le "$1" ]; }

@@ -29,8 +29,6 @@ sig_call() {
 }
 
 lost_at_least() { [ "$(audit_count event=lost)" -ge "$1" ]; }
-has_record() { [ "$(audit_count "$@")" -ge 1 ]; }
-
 # sig_wait: wait for the background `sig`; its result line in SR
 sig_wait() {
 	RC=0

@@ -12,8 +12,6 @@ MKDIR_NR=83	# x86_64
 MARK=stallme
 exec 5>&1	# figures for the TAP stream (a test's own output goes to its log)
 
-now_ms() { date +%s%3N; }
-
 # tracerd threads sleeping inside a call (the stall hook's nanosleep)
 stalled_threads() {
 	local f nr n=0
@@ -27,8 +25,6 @@ stalled_at_least() { [ "$(stalled_threads)" -ge "$1" ]; }
 
 stall_lines() { grep -c 'answering threads\{0,1\} \(are\|is\) stalled' "$TRACERD_ERR"; }
 has_stall_line() { [ "$(stall_lines)" -ge 1 ]; }
-has_line() { [ "$(wc -l <"$1")" -ge "$2" ]; }
-has_record() { [ "$(audit_count "$@")" -ge 1 ]; }
 
 # stall_call NAME: `sig` supervised in the background on $IN/NAME (which
 # holds the marker); returns once it is blocked in mkdir and a tracerd
@@ -61,21 +57,6 @@ stall_wait() {
 
 still_blocked() {
 	kill -0 "$1" 2>/dev/null && in_syscall "$1" $MKDIR_NR
-}
-
-# gated_start NAME: an attached program that made one call ($IN/NAME-0),
-# then waits for a line on fd 4 before calling mkdir($IN/NAME-1). It prints
-# its pid first (sh's $$, which the exec keeps): GPID.
-gated_start() {
-	local n=$1
-	mkfifo "$T/$n.fifo"
-	sup sh -c "echo \$\$; '$PROGS/mk' mkdir '$IN/$n-0' && read x && exec '$PROGS/mk' mkdir '$IN/$n-1'" \
-		<"$T/$n.fifo" >"$T/$n.out" 2>"$T/$n.err" &
-	GBG=$!
-	exec 4>"$T/$n.fifo"
-	poll has_line "$T/$n.out" 2 || fail "$n did not start"
-	assert_eq "$(sed -n 2p "$T/$n.out")" 0 "first mkdir of $n"
-	GPID=$(head -n 1 "$T/$n.out")
 }
 
 # gated_go: let it make its second call; poll until it is inside mkdir

@@ -15,7 +15,6 @@ exec 5>&1		# figures for the TAP stream
 tracerd_fds() { ls "/proc/$TRACERD_PID/fd" | wc -l; }
 tracerd_rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$TRACERD_PID/status"; }
 fds_at_most() { [ "$(tracerd_fds)" -le "$1" ]; }
-has_line() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 field() { sed -n "s/.*\b$1=\([0-9]*\).*/\1/p" "$2" | tail -n 1; }
 
 all_done() {
