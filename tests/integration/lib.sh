@@ -52,10 +52,11 @@ mkdir -m 0711 "$WORK/.priv"
 
 echo "# $SCRIPT (tracerd: $TRACERD)"
 
-# poll CMD...: up to 10 s until CMD succeeds (never a bare sleep to wait)
+# poll CMD...: up to 10 s (POLL_TRIES x 10 ms) until CMD succeeds (never a
+# bare sleep to wait)
 poll() {
 	local i
-	for ((i = 0; i < 1000; i++)); do
+	for ((i = 0; i < ${POLL_TRIES:-1000}; i++)); do
 		"$@" && return 0
 		sleep 0.01
 	done
@@ -72,6 +73,16 @@ has_line() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
 has_record() { [ "$(audit_count "$@")" -ge 1 ]; }
 
 now_ms() { date +%s%3N; }
+
+# both CMD: the same set-up (a shell command) in $IN/n and in $IN/s, the
+# native and the supervised tree of a comparison
+both() {
+	local r
+	for r in n s; do
+		mkdir -p "$IN/$r"
+		(cd "$IN/$r" && eval "$1")
+	done
+}
 
 # gated_start NAME: an attached program that made one call ($IN/NAME-0),
 # then waits for a line on fd 4 before calling mkdir($IN/NAME-1). It prints

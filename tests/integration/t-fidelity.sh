@@ -3,15 +3,6 @@
 # creation compared with the same creation made natively ($IN/n vs $IN/s).
 . "$(dirname "$0")/lib.sh"
 
-# both CMD: the same set-up in $IN/n and $IN/s
-both() {
-	local r
-	for r in n s; do
-		mkdir -p "$IN/$r"
-		(cd "$IN/$r" && eval "$1")
-	done
-}
-
 # cmp_cmd CMD...: run CMD in $IN/n natively and in $IN/s supervised (a
 # literal @ in an argument stands for the tree); same status, same tree.
 cmp_cmd() {

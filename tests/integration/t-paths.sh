@@ -21,15 +21,6 @@ same() {
 	NS=$(cat "$T/out")
 }
 
-# both CMD: run a shell command in $IN/n and in $IN/s (sets up both trees)
-both() {
-	local r
-	for r in n s; do
-		mkdir -p "$IN/$r"
-		(cd "$IN/$r" && eval "$1")
-	done
-}
-
 test_bad_pointers() {
 	need_prog mk
 	local op

@@ -162,14 +162,7 @@ test_idle() {
 }
 
 # poll_long CMD...: as poll, for up to 10 minutes
-poll_long() {
-	local i
-	for ((i = 0; i < 60000; i++)); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
+poll_long() { POLL_TRIES=60000 poll "$@"; }
 
 # one tracerd per storm: each storm logs a reject event per connection
 start_tracerd || exit 1
