@@ -1,18 +1,25 @@
 /* The seccomp program, built from common/syscalls.c. It loads only `arch`
  * and `nr` and uses only instructions the kernel's action-cache emulator
  * understands, so every syscall it does not name stays a constant ALLOW
- * (no BPF run at all). Layout:
+ * (no BPF run at all). The emulator runs the program once per (arch, nr)
+ * when the filter is installed, so the paths are kept short: a split at
+ * the larger of mkdir/mkdirat sends most numbers to ALLOW after four
+ * instructions past the arch check. Layout:
  *
  *	ld arch
  *	per row:  jeq ARCH ? fallthrough : next row
  *	          ld nr
- *	          [jge X32_BIT -> enosys]
- *	          jeq mkdir -> notif ; jeq mkdirat -> notif
+ *	          jgt LOW -> high             (LOW: the larger of mkdir, mkdirat)
+ *	          jeq mkdirat -> notif ; [jeq mkdir -> notif]
+ *	          ret ALLOW
+ *	   high:  [jge X32_BIT -> enosys]
+ *	          jge IO_MIN ? fallthrough : allow
  *	          jeq io_uring_* -> enosys ; jeq PROBE -> probe
- *	          ret ALLOW ; notif: ret USER_NOTIF ; enosys: ret ERRNO(ENOSYS)
- *	          probe: ret ERRNO(4000)
+ *	   allow: ret ALLOW ; notif: ret USER_NOTIF ; enosys: ret ERRNO(ENOSYS)
+ *	   probe: ret ERRNO(4000)
  *	ret KILL_PROCESS
- */
+ *
+ * The table keeps io_uring and the probe above LOW (unit-tested). */
 #include <errno.h>
 #include <stddef.h>
 
@@ -20,74 +27,96 @@
 #include "../common/syscalls.h"
 #include "filter.h"
 
+/* Jump targets inside a row. */
+enum label { L_NEXT, L_HIGH, L_ALLOW, L_NOTIF, L_ENOSYS, L_PROBE, L_ROW_END, L_COUNT };
+
 struct prog {
 	struct sock_filter *insn;
 	unsigned len, cap;
+	unsigned at[L_COUNT];		/* where each label of this row landed */
+	unsigned char fix[FILTER_MAX_INSNS];	/* per insn: 1 when jt/jf are labels */
 };
 
-static void emit(struct prog *p, struct sock_filter f)
+static void emit(struct prog *p, struct sock_filter f, int labelled)
 {
 	if (p->len < p->cap)
 		p->insn[p->len] = f;
+	if (p->len < FILTER_MAX_INSNS)
+		p->fix[p->len] = (unsigned char)labelled;
 	p->len++;
 }
 
-/* The numbers a row dispatches on, with the index of the return they jump
- * to (0 notif, 1 enosys, 2 probe). */
-static unsigned row_checks(const struct syscalls_row *r, uint32_t nr[6], unsigned to[6])
+static void stmt(struct prog *p, uint16_t code, uint32_t k)
 {
-	unsigned n = 0;
+	emit(p, (struct sock_filter)BPF_STMT(code, k), 0);
+}
 
-	if (r->mkdir != SYSCALLS_NONE) {
-		nr[n] = r->mkdir;
-		to[n++] = 0;
+/* A conditional jump to labels (L_ROW_END: the next instruction). */
+static void jump(struct prog *p, uint16_t op, uint32_t k, enum label t, enum label f)
+{
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, (__u8)t, (__u8)f), 1);
+}
+
+static void mark(struct prog *p, enum label l)
+{
+	p->at[l] = p->len;
+}
+
+/* Labels to offsets, for the row's instructions from start on. */
+static void resolve(struct prog *p, unsigned start)
+{
+	for (unsigned pc = start; pc < p->len && pc < p->cap && pc < FILTER_MAX_INSNS; pc++) {
+		struct sock_filter *f = &p->insn[pc];
+
+		if (!p->fix[pc])
+			continue;
+		f->jt = (__u8)(f->jt == L_ROW_END ? 0 : p->at[f->jt] - pc - 1);
+		f->jf = (__u8)(f->jf == L_ROW_END ? 0 : p->at[f->jf] - pc - 1);
 	}
-	nr[n] = r->mkdirat;
-	to[n++] = 0;
-	for (unsigned i = 0; i < 3; i++) {
-		nr[n] = r->io_uring[i];
-		to[n++] = 1;
-	}
-	nr[n] = SYSCALLS_PROBE_NR;
-	to[n++] = 2;
-	return n;
 }
 
 static void emit_row(struct prog *p, const struct syscalls_row *r)
 {
-	uint32_t nr[6];
-	unsigned to[6];
-	unsigned n = row_checks(r, nr, to);
-	unsigned x32 = r->x32_bit ? 1 : 0;
-	/* after the arch check: ld, x32?, n checks, allow, notif, enosys, probe */
-	unsigned body = 1 + x32 + n + 4;
+	uint32_t low = r->mkdir != SYSCALLS_NONE && r->mkdir > r->mkdirat ? r->mkdir : r->mkdirat;
+	uint32_t io_min = r->io_uring[0];
+	unsigned start = p->len;
 
-	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->arch, 0, (__u8)body));
-	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-	if (x32)
-		/* jump over the n checks and allow, notif: to enosys */
-		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r->x32_bit,
-						     (__u8)(n + 2), 0));
-	for (unsigned i = 0; i < n; i++) {
-		/* from check i, the returns start n - i - 1 + 1 (allow) ahead */
-		unsigned skip = n - i - 1 + 1 + to[i];
-
-		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr[i], (__u8)skip, 0));
-	}
-	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF));
-	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
-	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-					     SECCOMP_RET_ERRNO | SYSCALLS_PROBE_ERRNO));
+	for (unsigned i = 1; i < 3; i++)
+		if (r->io_uring[i] < io_min)
+			io_min = r->io_uring[i];
+	jump(p, BPF_JEQ, r->arch, L_ROW_END, L_NEXT);
+	stmt(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	jump(p, BPF_JGT, low, L_HIGH, L_ROW_END);
+	jump(p, BPF_JEQ, r->mkdirat, L_NOTIF, L_ROW_END);
+	if (r->mkdir != SYSCALLS_NONE)
+		jump(p, BPF_JEQ, r->mkdir, L_NOTIF, L_ROW_END);
+	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	mark(p, L_HIGH);
+	if (r->x32_bit)
+		jump(p, BPF_JGE, r->x32_bit, L_ENOSYS, L_ROW_END);
+	jump(p, BPF_JGE, io_min, L_ROW_END, L_ALLOW);
+	for (unsigned i = 0; i < 3; i++)
+		jump(p, BPF_JEQ, r->io_uring[i], L_ENOSYS, L_ROW_END);
+	jump(p, BPF_JEQ, SYSCALLS_PROBE_NR, L_PROBE, L_ROW_END);
+	mark(p, L_ALLOW);
+	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	mark(p, L_NOTIF);
+	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	mark(p, L_ENOSYS);
+	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	mark(p, L_PROBE);
+	stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | SYSCALLS_PROBE_ERRNO);
+	mark(p, L_NEXT);
+	resolve(p, start);
 }
 
 int filter_build(struct sock_filter *out, unsigned cap)
 {
 	struct prog p = { .insn = out, .cap = cap };
 
-	emit(&p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	stmt(&p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	for (unsigned i = 0; i < syscalls_table_len; i++)
 		emit_row(&p, &syscalls_table[i]);
-	emit(&p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+	stmt(&p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	return p.len <= cap ? (int)p.len : -ENOSPC;
 }

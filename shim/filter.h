@@ -3,7 +3,7 @@
 
 #include <linux/filter.h>
 
-/* Upper bound on the program length: 1 + rows * 12 + 1. */
+/* Upper bound on the program length: 1 + rows * 16 + 1. */
 #define FILTER_MAX_INSNS 64
 
 /* Build the BPF program from the shared syscall table. Returns the number
