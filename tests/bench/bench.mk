@@ -12,10 +12,11 @@ $(BENCH_DIR):
 $(BENCH_DIR)/bench-loop: tests/bench/loop.c tests/bench/util.c $(BENCH_HDRS) | $(BENCH_DIR)
 	$(CC) $(CFLAGS) -o $@ tests/bench/loop.c tests/bench/util.c $(LDFLAGS)
 
-$(BENCH_DIR)/bench-sup: tests/bench/sup.c tests/bench/serve.c tests/bench/util.c shim/filter.c \
-		$(COMMON_SRC) $(BENCH_HDRS) | $(BENCH_DIR)
-	$(CC) $(CFLAGS) -o $@ tests/bench/sup.c tests/bench/serve.c tests/bench/util.c \
-		shim/filter.c $(COMMON_SRC) $(LDFLAGS)
+BENCH_SUP_SRC := tests/bench/sup.c tests/bench/serve.c tests/bench/facts.c tests/bench/util.c \
+	shim/filter.c $(COMMON_SRC)
+
+$(BENCH_DIR)/bench-sup: $(BENCH_SUP_SRC) $(BENCH_HDRS) | $(BENCH_DIR)
+	$(CC) $(CFLAGS) -o $@ $(BENCH_SUP_SRC) $(LDFLAGS)
 
 $(BENCH_DIR)/bench-start: tests/bench/start.c tests/bench/util.c $(BENCH_HDRS) | $(BENCH_DIR)
 	$(CC) $(CFLAGS) -o $@ tests/bench/start.c tests/bench/util.c $(LDFLAGS)

@@ -36,6 +36,8 @@ int serve_init(struct serve *s, enum serve_kind kind, const char *log, const cha
 	s->resp = calloc(1, s->resp_size);
 	if (!s->req || !s->resp)
 		return -ENOMEM;
+	if (kind == SERVE_FACTS)
+		facts_init(s);
 	s->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	return s->logfd < 0 ? -errno : 0;
 }
@@ -64,7 +66,7 @@ int serve_attach(int sock)
 
 int serve_listener(struct serve *s, int lfd)
 {
-	if (s->kind != SERVE_FLOOR)
+	if (s->kind != SERVE_FLOOR && s->kind != SERVE_FACTS)
 		return 0;
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
 		return -errno;
@@ -125,7 +127,13 @@ static int allowed(const struct serve *s, const char *path)
 static void log_line(struct serve *s, pid_t pid, const char *path, const char *what, int err)
 {
 	char line[PATH_MAX + 128];
-	int n = snprintf(line, sizeof(line), "pid=%d decision=%s errno=%d path=%s\n",
+	int n;
+
+	if (s->kind == SERVE_FACTS) {
+		facts_log(s, pid, path, what, err);
+		return;
+	}
+	n = snprintf(line, sizeof(line), "pid=%d decision=%s errno=%d path=%s\n",
 			 (int)pid, what, err, path);
 
 	if (n > (int)sizeof(line))
@@ -134,32 +142,44 @@ static void log_line(struct serve *s, pid_t pid, const char *path, const char *w
 }
 
 /* Read, validate, decide, act, log: the answer's errno (>= 0), or -1 when
- * the target went away and nothing is to be answered. */
+ * the target went away and nothing is to be answered. The facts are read
+ * before ID_VALID, which then vouches for them as for the path. */
 static int handle(struct serve *s, int lfd, char *path)
 {
 	const struct seccomp_data *d = &s->req->data;
 	enum syscalls_kind k = syscalls_classify(d->arch, (uint32_t)d->nr);
 	uint64_t addr = k == SYSCALLS_MKDIRAT ? d->args[1] : d->args[0];
 	mode_t mode = (mode_t)(k == SYSCALLS_MKDIRAT ? d->args[2] : d->args[1]) & 07777;
-	int r, err;
+	int r, fr = 0, err;
 
 	if (k == SYSCALLS_OTHER)
 		return ENOSYS;
 	r = s->kind == SERVE_SEED ? read_mem((pid_t)s->req->pid, addr, path, PATH_MAX) :
 				    read_vm((pid_t)s->req->pid, addr, path, PATH_MAX);
+	if (s->kind == SERVE_FACTS)
+		fr = facts_read(s, lfd, (pid_t)s->req->pid);
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &s->req->id) < 0)
 		return -1;
-	if (r < 0) {
-		log_line(s, (pid_t)s->req->pid, "?", "error", -r);
-		return -r;
+	if (r < 0 || fr < 0) {	/* no facts: fail closed */
+		log_line(s, (pid_t)s->req->pid, r < 0 ? "?" : path, "error", r < 0 ? -r : -fr);
+		return r < 0 ? -r : EPERM;
 	}
 	if (!allowed(s, path)) {
 		log_line(s, (pid_t)s->req->pid, path, "denied", EPERM);
 		return EPERM;
 	}
-	err = mkdir(path, mode) < 0 ? errno : 0;
+	if (s->kind == SERVE_FACTS)
+		err = facts_mkdir(s, path, mode);
+	else
+		err = mkdir(path, mode) < 0 ? errno : 0;
 	log_line(s, (pid_t)s->req->pid, path, "emulated", err);
 	return err;
+}
+
+void serve_forget(struct serve *s, int lfd)
+{
+	if (s->kind == SERVE_FACTS)
+		facts_forget(s, lfd);
 }
 
 int serve_one(struct serve *s, int lfd)

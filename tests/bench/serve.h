@@ -4,17 +4,50 @@
  *   when allowed, one write(2) of a log line, SEND; SYNC_WAKE_UP set on
  *   the listener. The least a real supervisor with an audit log does.
  * - seed: the same, but the path comes from open/lseek/read/close of
- *   /proc/PID/mem per call (as the seed does) and without SYNC_WAKE_UP. */
+ *   /proc/PID/mem per call (as the seed does) and without SYNC_WAKE_UP.
+ * - facts: the floor plus what the core issue's rules force a correct
+ *   supervisor to learn about the target per call (facts.c): its status
+ *   (umask, ids, capabilities, comm), exe and cwd, read on kept /proc fds,
+ *   and the mkdir done under the target's umask. No path resolution and no
+ *   ancestry check: still a floor, not the product. */
 #ifndef NOTIF_BENCH_SERVE_H
 #define NOTIF_BENCH_SERVE_H
 
+#include <limits.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/seccomp.h>
 
 enum serve_kind {
 	SERVE_NONE = 0,
 	SERVE_FLOOR,
 	SERVE_SEED,
+	SERVE_FACTS,
+};
+
+/* Kept fds of one target thread: direct-mapped by tid, reopened when the
+ * slot holds another tid (or another listener's). */
+#define FACTS_SLOTS 64
+#define FACTS_GROUPS 32
+
+struct facts_slot {
+	pid_t tid;		/* 0: free */
+	int lfd;		/* the listener it came through */
+	int procfd;		/* O_PATH of /proc/TID */
+	int statusfd;		/* /proc/TID/status */
+};
+
+/* What the rules need about the calling thread, read per call. */
+struct facts {
+	mode_t umask;
+	uid_t uid[4];		/* real, effective, saved, fs */
+	gid_t gid[4];
+	gid_t groups[FACTS_GROUPS];
+	unsigned ngroups;
+	unsigned long long capeff;
+	char comm[64];
+	char exe[PATH_MAX];
+	char cwd[PATH_MAX];
 };
 
 struct serve {
@@ -26,6 +59,10 @@ struct serve {
 	struct seccomp_notif_resp *resp;
 	size_t req_size, resp_size;
 	unsigned long calls;
+	/* SERVE_FACTS only */
+	mode_t umask;		/* ours, as last set */
+	struct facts facts;
+	struct facts_slot slot[FACTS_SLOTS];
 };
 
 /* Open the log (O_APPEND) and size the buffers. 0 or -errno. */
@@ -40,5 +77,18 @@ int serve_listener(struct serve *s, int lfd);
 
 /* One RECV ... SEND. 0 (also when the target went away) or -errno. */
 int serve_one(struct serve *s, int lfd);
+
+/* The listener lfd hung up: close the fds kept for its threads. */
+void serve_forget(struct serve *s, int lfd);
+
+/* facts.c */
+void facts_init(struct serve *s);
+/* Fill s->facts for thread tid (status, exe, cwd). 0 or -errno. */
+int facts_read(struct serve *s, int lfd, pid_t tid);
+void facts_forget(struct serve *s, int lfd);
+/* mkdir under the target's umask; the errno (0 on success). */
+int facts_mkdir(struct serve *s, const char *path, mode_t mode);
+/* The record line with the facts: one write(2). */
+void facts_log(struct serve *s, pid_t pid, const char *path, const char *what, int err);
 
 #endif

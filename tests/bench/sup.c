@@ -1,6 +1,6 @@
-/* bench-sup: start N copies of a command and, with -s floor|seed, supervise
- * their mkdir calls itself (serve.c); with -s none (the product: add
- * -P build/libnotif.so) it only launches and waits. One thread, one epoll
+/* bench-sup: start N copies of a command and, with -s floor|seed|facts,
+ * supervise their mkdir calls itself (serve.c, facts.c); with -s none (the
+ * product: add -P build/libnotif.so) it only launches and waits. One thread, one epoll
  * set: the listeners, a pidfd per child, the ready pipe of the barrier.
  *
  * -b: a start barrier. Each child gets the read end of a "go" pipe as fd 3
@@ -185,9 +185,11 @@ static void dispatch(struct sup *s, struct item *it, uint32_t events)
 			r = serve_one(&s->srv, it->fd);
 			if (r < 0) {
 				fprintf(stderr, "bench-sup: serve: %s\n", strerror(-r));
+				serve_forget(&s->srv, it->fd);
 				drop(s, it);
 			}
 		} else {
+			serve_forget(&s->srv, it->fd);
 			drop(s, it);	/* EPOLLHUP: every user is gone */
 		}
 		break;
@@ -272,7 +274,7 @@ static void merge(const struct sup *s)
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: bench-sup [-s none|floor|seed] [-N N] [-l LOG] [-A DIR] [-P LIB] [-b]\n"
+		"usage: bench-sup [-s none|floor|seed|facts] [-N N] [-l LOG] [-A DIR] [-P LIB] [-b]\n"
 		"                 [-M PID|self] [-o FMT] -- CMD [ARG...]\n");
 	exit(code);
 }
@@ -316,7 +318,8 @@ static void parse(int argc, char **argv, struct sup *s)
 		}
 	}
 	s->srv.kind = !strcmp(kind, "floor") ? SERVE_FLOOR :
-		      !strcmp(kind, "seed") ? SERVE_SEED : SERVE_NONE;
+		      !strcmp(kind, "seed") ? SERVE_SEED :
+		      !strcmp(kind, "facts") ? SERVE_FACTS : SERVE_NONE;
 	if (optind >= argc || !s->n || (s->srv.kind == SERVE_NONE && strcmp(kind, "none")) ||
 	    (s->srv.kind != SERVE_NONE && (!s->log || !s->prefix)))
 		usage(2);
