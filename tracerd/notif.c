@@ -206,7 +206,7 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		return policy_error(c, EPERM, "target vanished");
 	r = read_status(c, listener, owner, &f, &cr);
 	if (r >= 0) {
-		target_facts(f.proc, f.comm, c);
+		target_facts(f.proc, c);
 		r = target_read_path(c);
 	}
 	creds = creds_equal(&cr, &daemon_cfg.self_creds);

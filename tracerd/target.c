@@ -164,12 +164,34 @@ static long nth_number(const char *s, const char *end, int n)
 	return v;
 }
 
+/* status's Name: is comm with '\n' and '\\' escaped by a backslash
+ * (the kernel's proc_task_name); every other byte is as in comm. */
+static void parse_name(const char *v, const char *end, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (v < end && *v == '\t')
+		v++;
+	for (; v < end && n + 1 < cap; v++) {
+		if (*v == '\\' && v + 1 < end) {
+			v++;
+			out[n++] = *v == 'n' ? '\n' : *v;
+		} else {
+			out[n++] = *v;
+		}
+	}
+	out[n] = '\0';
+}
+
 /* One "Key:\tvalue" line of status; returns 1 for each required key. */
 static int parse_line(const char *k, size_t klen, const char *v, const char *end,
 		      struct call *c, struct creds *cr)
 {
 #define KEY(lit) (klen == sizeof(lit) - 1 && !memcmp(k, lit, klen))
-	if (KEY("Umask")) {
+	if (KEY("Name")) {
+		parse_name(v, end, c->comm, sizeof(c->comm));
+		return 1;
+	} else if (KEY("Umask")) {
 		c->umask = (mode_t)strtoul(v, NULL, 8);
 		return 1;
 	} else if (KEY("Tgid")) {
@@ -196,7 +218,7 @@ static int parse_line(const char *k, size_t klen, const char *v, const char *end
 }
 
 /* Parse the status lines we need, one pass up to CapEff (the last of
- * them); returns how many of the 5 required were found. */
+ * them); returns how many of the 6 required were found. */
 static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr)
 {
 	char *p = buf, *end = buf + len;
@@ -229,7 +251,7 @@ int target_status(int statusfd, struct call *c, struct creds *out)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	if (parse_status(buf, (size_t)n, c, out) != 5)
+	if (parse_status(buf, (size_t)n, c, out) != 6)
 		return -EPROTO;
 	return 0;
 }
@@ -247,14 +269,10 @@ int target_self_creds(struct creds *out)
 	return r;
 }
 
-void target_facts(int procfd, int commfd, struct call *c)
+void target_facts(int procfd, struct call *c)
 {
 	ssize_t n;
 
-	n = commfd >= 0 ? pread(commfd, c->comm, sizeof(c->comm) - 1, 0) : -1;
-	if (n > 0 && c->comm[n - 1] == '\n')
-		n--;
-	c->comm[n > 0 ? n : 0] = '\0';
 	n = readlinkat(procfd, "exe", c->exe, sizeof(c->exe) - 1);
 	c->exe[n > 0 ? n : 0] = '\0';
 	n = readlinkat(procfd, "cwd", c->cwd, sizeof(c->cwd) - 1);

@@ -38,8 +38,9 @@ int target_path_check(const char *buf, ssize_t n, size_t cap);
 /* Tgid, umask and credentials from an open /proc/TID/status. */
 int target_status(int statusfd, struct call *c, struct creds *out);
 
-/* exe, comm and cwd for the audit record (best effort: "" when unknown). */
-void target_facts(int procfd, int commfd, struct call *c);
+/* exe and cwd for the audit record (best effort: "" when unknown); comm
+ * comes with the status. */
+void target_facts(int procfd, struct call *c);
 
 bool creds_equal(const struct creds *a, const struct creds *b);
 

@@ -14,7 +14,7 @@
 struct slot {
 	pid_t tid;		/* 0: empty */
 	uint64_t owner;
-	int proc, status, comm;
+	int proc, status;
 	unsigned refs;
 	bool doomed;		/* close when refs drops to 0 */
 };
@@ -23,13 +23,11 @@ static struct slot table[SIZE];
 static unsigned size = SIZE;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void close_fds(int proc, int status, int comm)
+static void close_fds(int proc, int status)
 {
 	close(proc);
 	if (status >= 0)
 		close(status);
-	if (comm >= 0)
-		close(comm);
 }
 
 void tidcache_limit(unsigned slots)
@@ -55,11 +53,10 @@ static int open_fds(pid_t tid, struct tid_fds *f)
 	if (f->proc < 0)
 		return -errno;
 	f->status = openat(f->proc, "status", O_RDONLY | O_CLOEXEC);
-	f->comm = openat(f->proc, "comm", O_RDONLY | O_CLOEXEC);
 	if (f->status < 0) {
 		int r = -errno;
 
-		close_fds(f->proc, -1, f->comm);
+		close_fds(f->proc, -1);
 		return r;
 	}
 	return 0;
@@ -68,7 +65,7 @@ static int open_fds(pid_t tid, struct tid_fds *f)
 /* Free a slot nobody uses (lock held). */
 static void clear(struct slot *s)
 {
-	close_fds(s->proc, s->status, s->comm);
+	close_fds(s->proc, s->status);
 	s->tid = 0;
 	s->doomed = false;
 }
@@ -83,7 +80,6 @@ int tidcache_get(pid_t tid, uint64_t owner, struct tid_fds *out)
 		s->refs++;
 		out->proc = s->proc;
 		out->status = s->status;
-		out->comm = s->comm;
 		out->slot = (unsigned)(s - table);
 		out->fresh = false;
 		pthread_mutex_unlock(&lock);
@@ -110,7 +106,6 @@ int tidcache_get(pid_t tid, uint64_t owner, struct tid_fds *out)
 		s->owner = owner;
 		s->proc = out->proc;
 		s->status = out->status;
-		s->comm = out->comm;
 		s->refs = 1;
 		out->slot = (unsigned)(s - table);
 	}
@@ -123,7 +118,7 @@ void tidcache_put(struct tid_fds *f, bool stale)
 	struct slot *s;
 
 	if (f->slot == TIDCACHE_NONE) {
-		close_fds(f->proc, f->status, f->comm);
+		close_fds(f->proc, f->status);
 		return;
 	}
 	s = &table[f->slot];

@@ -1,4 +1,4 @@
-/* Open fds of /proc/TID, its status and its comm, kept between calls. A
+/* Open fds of /proc/TID and its status, kept between calls. A
  * kept fd pins the task it was opened for: once that task is gone, reads
  * through it fail (ESRCH) instead of reaching a new task that reused the
  * tid, so a read that succeeds proves the fds still belong to the thread
@@ -13,7 +13,6 @@
 struct tid_fds {
 	int proc;	/* /proc/TID, O_PATH */
 	int status;	/* /proc/TID/status, O_RDONLY */
-	int comm;	/* /proc/TID/comm, O_RDONLY */
 	unsigned slot;	/* cache slot, or TIDCACHE_NONE when not cached */
 	bool fresh;	/* opened now: confirm with NOTIF_ID_VALID before use */
 };
@@ -27,7 +26,7 @@ int tidcache_get(pid_t tid, uint64_t owner, struct tid_fds *out);
 /* Done with the fds; stale: they failed, forget them. */
 void tidcache_put(struct tid_fds *f, bool stale);
 
-/* Keep at most this many tids (3 fds each); 1 to 512. Call before use. */
+/* Keep at most this many tids (2 fds each); 1 to 512. Call before use. */
 void tidcache_limit(unsigned slots);
 
 /* The listener owner is gone: close its kept fds. */

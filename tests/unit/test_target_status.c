@@ -53,6 +53,7 @@ static void test_status(void **state)
 {
 	(void)state;
 	assert_int_equal(status_of(status_text), 0);
+	assert_string_equal(c.comm, "mkdir");
 	assert_int_equal(c.tgid, 100);
 	assert_int_equal(c.umask, 027);
 	assert_int_equal(c.fsuid, 1003);
@@ -72,7 +73,8 @@ static void test_status(void **state)
  * taken as good. */
 static void test_status_missing(void **state)
 {
-	static const char *const needed[] = { "Umask:", "Tgid:", "Uid:", "Gid:", "CapEff:" };
+	static const char *const needed[] = { "Name:", "Umask:", "Tgid:", "Uid:", "Gid:",
+					       "CapEff:" };
 	char text[sizeof(status_text)];
 
 	(void)state;
@@ -87,6 +89,30 @@ static void test_status_missing(void **state)
 		assert_int_equal(status_of(text), -EPROTO);
 	}
 	assert_int_equal(status_of(""), -EPROTO);
+}
+
+/* Name: is comm with the kernel's escapes of '\n' and '\\' (and only
+ * those): undone, every other byte kept, at most 15 bytes plus NUL. */
+static void test_status_name(void **state)
+{
+	static const struct {
+		const char *line, *comm;
+	} cases[] = {
+		{ "Name:\ta\\nb\\\\c d\te\n", "a\nb\\c d\te" },
+		{ "Name:\tx\\\\ny\n", "x\\ny" },
+		{ "Name:\t\xff\xfe\t\r\n", "\xff\xfe\t\r" },
+		{ "Name:\t\n", "" },
+		{ "Name:\t0123456789abcdefghijklmnopqrstuvwxyz0123456789\n",
+		  "0123456789abcdefghijklmnopqrstu" },
+	};
+	char text[sizeof(status_text) + 64];
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		snprintf(text, sizeof(text), "%s%s", cases[i].line, strchr(status_text, '\n') + 1);
+		assert_int_equal(status_of(text), 0);
+		assert_string_equal(c.comm, cases[i].comm);
+	}
 }
 
 static void test_status_groups(void **state)
@@ -168,6 +194,7 @@ int target_status_run(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_missing),
+		cmocka_unit_test(test_status_name),
 		cmocka_unit_test(test_status_groups),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_creds_equal),
