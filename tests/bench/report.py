@@ -13,6 +13,7 @@ LABEL = {
     "native": "native",
     "allowall": "allow-all filter",
     "floor": "floor supervisor",
+    "facts": "floor + required facts",
     "tracerd": "tracerd + libnotif.so",
     "seed": "seed-style supervisor",
     "strace": "strace --seccomp-bpf",
@@ -22,9 +23,10 @@ LABEL = {
 ROWS = [
     ("getpid", "getpid", "ns", 1, ["native", "allowall", "floor", "tracerd"]),
     ("mkdir allowed (fresh)", "mkdir", "us", 1e3,
-     ["native", "floor", "tracerd", "seed", "strace"]),
-    ("mkdir EEXIST", "eexist", "us", 1e3, ["native", "floor", "tracerd", "seed", "strace"]),
-    ("mkdir denied (EPERM)", "denied", "us", 1e3, ["floor", "tracerd", "seed"]),
+     ["native", "floor", "facts", "tracerd", "seed", "strace"]),
+    ("mkdir EEXIST", "eexist", "us", 1e3,
+     ["native", "floor", "facts", "tracerd", "seed", "strace"]),
+    ("mkdir denied (EPERM)", "denied", "us", 1e3, ["floor", "facts", "tracerd", "seed"]),
     ("start /bin/true", "start", "ms", 1e6, ["native", "tracerd"]),
 ]
 TP_NS = (1, 8, 64)
@@ -40,6 +42,18 @@ GOALS = [
     ("throughput 8 progs: tracerd / floor", "tp8_cps", "tracerd", "floor", ">=", 0.8),
 ]
 RSS_GOAL_MIB = 4.0
+
+# Context, not goals: how much of tracerd's gap to the floor the per-call
+# facts the rules require account for. (text, metric, a, b, op): op "/" is
+# the median of the per-round a/b, "-" the median of a-b in us.
+CONTEXT = [
+    ("mkdir: tracerd / floor+facts", "mkdir", "tracerd", "facts", "/"),
+    ("denied: tracerd / floor+facts deny", "denied", "tracerd", "facts", "/"),
+    ("mkdir: floor+facts / floor", "mkdir", "facts", "floor", "/"),
+    ("mkdir: floor+facts - floor (us)", "mkdir", "facts", "floor", "-"),
+    ("mkdir: tracerd - floor+facts (us)", "mkdir", "tracerd", "facts", "-"),
+    ("throughput 8: tracerd / floor+facts", "tp8_cps", "tracerd", "facts", "/"),
+]
 
 
 def load(path):
@@ -92,7 +106,9 @@ def throughput(vals):
     print("%-30s %16s  %-15s %10s %10s" % ("throughput (mkdir+rmdir loops)", "calls/s median",
                                           "min-max", "p50 us", "p99 us"))
     for n in TP_NS:
-        for var in ("floor", "tracerd"):
+        for var in ("floor", "facts", "tracerd"):
+            if var == "facts" and (var, "tp%d_cps" % n) not in vals:
+                continue
             def get(m):
                 return list(vals.get((var, "tp%d_%s" % (n, m)), {}).values())
             cps, rng = med_range(get("cps"), 1, "/s")
@@ -145,6 +161,26 @@ def goals(vals):
                                              "<= %g" % RSS_GOAL_MIB, "n/a"))
 
 
+def per_round(vals, metric, a, b, op):
+    x = vals.get((a, metric), {})
+    y = vals.get((b, metric), {})
+    if op == "-":
+        return [(x[r] - y[r]) / 1e3 for r in x if r in y]
+    return [x[r] / y[r] for r in x if r in y and y[r] > 0]
+
+
+def context(vals):
+    print()
+    print("%-38s %8s  %-15s" % ("context, not goals (per-round median)", "value", "min-max"))
+    for text, metric, a, b, op in CONTEXT:
+        xs = per_round(vals, metric, a, b, op)
+        if not xs:
+            print("%-38s %8s" % (text, "n/a"))
+            continue
+        print("%-38s %8.2f  %-15s" % (text, statistics.median(xs),
+                                      "%.2f-%.2f" % (min(xs), max(xs))))
+
+
 def main():
     res, notes = sys.argv[1], sys.argv[2]
     print("== make bench: libnotif + tracerd side by side ==")
@@ -152,6 +188,9 @@ def main():
         print(line)
     print("floor: 1 thread, epoll, process_vm_readv + ID_VALID + mkdir + one write(2) + SEND, "
           "SYNC_WAKE_UP")
+    print("floor + required facts: the floor plus, per call, /proc/TID/status in full (umask, ids, "
+          "CapEff, comm), readlinkat exe and cwd on kept /proc fds, mkdir under the target's umask, "
+          "a record with uid/exe/comm/cwd; no resolution, no ancestry check")
     print("seed-style: the same with open/lseek/read/close of /proc/PID/mem, no SYNC_WAKE_UP")
     print("one run's value: median over its blocks (>= 20) of the per-call time; mkdir excludes "
           "the rmdir that empties each batch")
@@ -163,6 +202,7 @@ def main():
     throughput(vals)
     memory(vals)
     goals(vals)
+    context(vals)
     with open(notes) as f:
         lines = [l.rstrip("\n") for l in f if l.strip()]
     if lines:

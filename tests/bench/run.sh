@@ -143,6 +143,7 @@ loop_cmd() {
 	native) CMD=("${L[@]}" getpid mkdir eexist) ;;
 	allowall) CMD=("${L[@]}" -a getpid) ;;
 	floor) CMD=("${S[@]}" -s floor -- "${L[@]}" getpid mkdir eexist denied) ;;
+	facts) CMD=("${S[@]}" -s facts -- "${L[@]}" mkdir eexist denied) ;;
 	tracerd) CMD=("$bin/bench-sup" -s none -P "$lib" -- "${L[@]}" getpid mkdir eexist denied) ;;
 	seed) CMD=("${S[@]}" -s seed -- "${L[@]}" -n "$N_SLOW" mkdir eexist denied) ;;
 	strace) CMD=(strace -f --seccomp-bpf -e trace=mkdir,mkdirat -o /dev/null "${L[@]}" mkdir eexist) ;;
@@ -197,6 +198,7 @@ run_tp() {
 	in_budget || return
 	case $v in
 	floor) sup=(-s floor -l "$T/log/sup.log" -A "$T/allowed") ;;
+	facts) sup=(-s facts -l "$T/log/sup.log" -A "$T/allowed") ;;
 	tracerd) up || return; sup=(-s none -P "$lib") ;;
 	esac
 	if ! out=$($TMO "$bin/bench-sup" "${sup[@]}" -N "$n" -b -o "$T/tp/r.%i" -- \
@@ -251,7 +253,7 @@ rotate() {	# rotate ROUND WORD... : the words, starting at ROUND mod count
 
 start_tracerd
 for ((r = 0; r < ROUNDS; r++)); do
-	for v in $(rotate "$r" native allowall floor tracerd seed strace); do
+	for v in $(rotate "$r" native allowall floor facts tracerd seed strace); do
 		run_loop "$r" "$v"
 	done
 	for v in $(rotate "$r" native tracerd); do
@@ -260,7 +262,9 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 for ((r = 0; r < TP_ROUNDS; r++)); do
 	for n in 1 8 64; do
-		for v in $(rotate "$((r + n))" floor tracerd); do
+		vs=(floor tracerd)
+		[ "$n" = 8 ] && vs=(floor facts tracerd)	# facts: N=8 only, for the budget
+		for v in $(rotate "$((r + n))" "${vs[@]}"); do
 			run_tp "$r" "$v" "$n"
 		done
 	done
