@@ -1,9 +1,11 @@
 # `make bench`: the side-by-side benchmark of issue 7 (tests/bench/run.sh).
 # Programs in $(B)/bench/: bench-loop (the measured loops), bench-sup (the
-# launcher and the floor/seed-style supervisors), bench-start (process start).
+# launcher and the floor/seed-style/facts supervisors), bench-start (process
+# start), minshim.so + bench-minsrv (the start floor: the minimal handoff).
 
 BENCH_DIR := $(B)/bench
-BENCH_BINS := $(BENCH_DIR)/bench-loop $(BENCH_DIR)/bench-sup $(BENCH_DIR)/bench-start
+BENCH_BINS := $(BENCH_DIR)/bench-loop $(BENCH_DIR)/bench-sup $(BENCH_DIR)/bench-start \
+	$(BENCH_DIR)/minshim.so $(BENCH_DIR)/bench-minsrv
 BENCH_HDRS := tests/bench/bench.h tests/bench/serve.h $(HDRS)
 
 $(BENCH_DIR):
@@ -20,6 +22,14 @@ $(BENCH_DIR)/bench-sup: $(BENCH_SUP_SRC) $(BENCH_HDRS) | $(BENCH_DIR)
 
 $(BENCH_DIR)/bench-start: tests/bench/start.c tests/bench/util.c $(BENCH_HDRS) | $(BENCH_DIR)
 	$(CC) $(CFLAGS) -o $@ tests/bench/start.c tests/bench/util.c $(LDFLAGS)
+
+$(BENCH_DIR)/minshim.so: tests/bench/minshim.c shim/filter.c $(COMMON_SRC) $(BENCH_HDRS) \
+		| $(BENCH_DIR)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs -o $@ \
+		tests/bench/minshim.c shim/filter.c $(COMMON_SRC) $(LDFLAGS)
+
+$(BENCH_DIR)/bench-minsrv: tests/bench/minsrv.c $(COMMON_SRC) $(BENCH_HDRS) | $(BENCH_DIR)
+	$(CC) $(CFLAGS) -o $@ tests/bench/minsrv.c $(COMMON_SRC) $(LDFLAGS)
 
 bench-bins: $(BENCH_BINS)
 

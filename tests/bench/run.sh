@@ -26,6 +26,8 @@ TMO="timeout -k 3 30"
 
 T=
 TPID=
+MPID=
+MSOCK=notif-bench-min-$$
 started=$(date +%s)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -42,8 +44,18 @@ stop_tracerd() {
 	TPID=
 }
 
+stop_minsrv() {
+	[ -n "$MPID" ] || return 0
+	kill -TERM "$MPID" 2>/dev/null
+	wait "$MPID" 2>/dev/null
+	local rc=$?
+	[ "$rc" = 0 ] || note "bench-minsrv exited $rc on SIGTERM (want 0)"
+	MPID=
+}
+
 cleanup() {
 	stop_tracerd
+	stop_minsrv
 	if [ -n "$T" ]; then
 		if mountpoint -q "$T"; then
 			umount "$T" 2>/dev/null || umount -l "$T"
@@ -56,7 +68,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-for f in bench-loop bench-sup bench-start; do
+for f in bench-loop bench-sup bench-start bench-minsrv minshim.so; do
 	[ -x "$bin/$f" ] || { echo "bench: $bin/$f missing (make bench)" >&2; exit 1; }
 done
 
@@ -79,9 +91,26 @@ unset LD_PRELOAD NOTIF_ON_ERROR
 
 note() { echo "$*" >>"$NOTES"; }
 
-# tracerd's listening socket, polled in /proc/net/unix (flags 00010000).
+# A listening socket (@NAME, default tracerd's), polled in /proc/net/unix
+# (flags 00010000).
 listening() {
-	awk -v n="@$SOCK" '$4 == "00010000" && $8 == n { f = 1 } END { exit !f }' /proc/net/unix
+	awk -v n="@${1:-$SOCK}" '$4 == "00010000" && $8 == n { f = 1 } END { exit !f }' /proc/net/unix
+}
+
+# The server of the start floor (minshim.so): takes the listener, acks.
+start_minsrv() {
+	"$bin/bench-minsrv" "$MSOCK" 2>>"$T/log/minsrv.err" &
+	MPID=$!
+	for _ in $(seq 1 500); do
+		listening "$MSOCK" && return 0
+		kill -0 "$MPID" 2>/dev/null || break
+		sleep 0.01
+	done
+	note "bench-minsrv unavailable: $(tail -n 1 "$T/log/minsrv.err")"
+	kill -TERM "$MPID" 2>/dev/null
+	wait "$MPID" 2>/dev/null
+	MPID=
+	return 1
 }
 
 start_tracerd() {
@@ -180,11 +209,12 @@ run_start() {
 	local round=$1 v=$2 out pre=()
 
 	in_budget || return
-	if [ "$v" = tracerd ]; then
-		up || return
-		pre=(-P "$lib")
-	fi
-	if ! out=$($TMO "$bin/bench-start" -n "$N_START" "${pre[@]}" /bin/true 2>>"$T/log/errors"); then
+	case $v in
+	tracerd) up || return; pre=(-P "$lib") ;;
+	minshim) [ -n "$MPID" ] || return; pre=(-P "$bin/minshim.so") ;;
+	esac
+	if ! out=$(BENCH_MINSHIM_SOCK=$MSOCK $TMO "$bin/bench-start" -n "$N_START" "${pre[@]}" \
+		/bin/true 2>>"$T/log/errors"); then
 		note "round $round: start/$v failed: $(tail -n 1 "$T/log/errors")"
 		return
 	fi
@@ -252,11 +282,12 @@ rotate() {	# rotate ROUND WORD... : the words, starting at ROUND mod count
 }
 
 start_tracerd
+start_minsrv
 for ((r = 0; r < ROUNDS; r++)); do
 	for v in $(rotate "$r" native allowall floor facts tracerd seed strace); do
 		run_loop "$r" "$v"
 	done
-	for v in $(rotate "$r" native tracerd); do
+	for v in $(rotate "$r" native minshim tracerd); do
 		run_start "$r" "$v"
 	done
 done
@@ -278,6 +309,7 @@ if [ -n "$TPID" ]; then
 	stop_tracerd
 	[ "$TRC" = 0 ] || note "tracerd exited $TRC on SIGTERM (want 0)"
 fi
+stop_minsrv
 
 /usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" \
 	"command: ${BENCH_CMD:-tests/bench/run.sh}${THREADS:+ BENCH_THREADS=$THREADS}" \
