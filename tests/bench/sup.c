@@ -341,8 +341,11 @@ int main(int argc, char **argv)
 	}
 	s.items = calloc(2 * s.n + 1, sizeof(*s.items));
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (!s.items || s.ep < 0)
+	if (!s.items || s.ep < 0) {
+		perror("bench-sup: set-up");
+		free(s.items);
 		return 1;
+	}
 	if (s.barrier) {
 		pipes(&s);
 		s.items[s.n] = (struct item){ .tag = IT_READY, .fd = s.ready_r };
