@@ -189,18 +189,44 @@ int audit_write(const char *line, size_t len)
 	return r;
 }
 
-void audit_begin(struct jbuf *j, char *buf, size_t cap)
+/* "YYYY-MM-DDTHH:MM:SS" changes once a second: each thread keeps the last
+ * one it formatted and adds ".uuuuuuZ" by hand. Returns the length. */
+static size_t timestamp(char out[88])
 {
+	static __thread time_t last_sec = -1;
+	static __thread char last[80];
+	static __thread size_t last_len;
 	struct timespec ts;
-	struct tm tm;
-	char s[64];
+	long us;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	if (ts.tv_sec != last_sec) {
+		struct tm tm;
+		int n;
+
+		gmtime_r(&ts.tv_sec, &tm);
+		n = snprintf(last, sizeof(last), "%04d-%02d-%02dT%02d:%02d:%02d",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec);
+		last_len = n > 0 && (size_t)n < sizeof(last) ? (size_t)n : 0;
+		last_sec = ts.tv_sec;
+	}
+	memcpy(out, last, last_len);
+	out[last_len] = '.';
+	us = ts.tv_nsec / 1000;
+	for (size_t i = last_len + 6; i > last_len; i--, us /= 10)
+		out[i] = (char)('0' + us % 10);
+	out[last_len + 7] = 'Z';
+	return last_len + 8;
+}
+
+void audit_begin(struct jbuf *j, char *buf, size_t cap)
+{
+	char s[88];
+	size_t n = timestamp(s);
+
 	json_begin(j, buf, cap);
-	json_key_cstr(j, "ts", s);
+	json_key_str(j, "ts", s, n);
 }
 
 int audit_event(const char *event, pid_t pid, const char *reason)
@@ -224,7 +250,7 @@ int audit_event(const char *event, pid_t pid, const char *reason)
 int audit_record(const struct call *c, char *buf, size_t cap)
 {
 	struct jbuf j;
-	char mode[8];
+	char mode[4];
 
 	audit_begin(&j, buf, cap);
 	json_key_int(&j, "pid", c->tgid > 0 ? c->tgid : c->tid);
@@ -245,8 +271,9 @@ int audit_record(const struct call *c, char *buf, size_t cap)
 	}
 	json_key_cstr(&j, "path", c->path_ok ? c->path : NULL);
 	json_key_cstr(&j, "resolved", c->have_resolved ? c->resolved : NULL);
-	snprintf(mode, sizeof(mode), "%04o", c->mode & 07777);
-	json_key_cstr(&j, "mode", mode);
+	for (int i = 3, m = (int)(c->mode & 07777); i >= 0; i--, m >>= 3)
+		mode[i] = (char)('0' + (m & 7));
+	json_key_str(&j, "mode", mode, 4);
 	json_key_cstr(&j, "decision", decision_name(c->decision));
 	json_key_cstr(&j, "errno", c->err ? strerrorname_np(c->err) : NULL);
 	if (c->decision != DECISION_EMULATED)

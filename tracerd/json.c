@@ -1,6 +1,5 @@
 /* JSON Lines output for the audit log: no allocation, bounded buffers. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -71,34 +70,50 @@ size_t json_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes copied as they are: printable ASCII other than '"' and '\\'. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+static void put_hex_escape(struct jbuf *j, const char *prefix, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\', 'u', prefix[0], prefix[1], hex[c >> 4], hex[c & 15] };
+
+	put(j, e, sizeof(e));
+}
+
 void json_str(struct jbuf *j, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	char esc[8];
 	size_t i = 0;
 
 	putc_(j, '"');
 	while (i < n) {
-		size_t u = json_utf8_len(s + i, n - i);
+		size_t run = i, u;
 
+		while (run < n && plain(s[run]))
+			run++;
+		if (run > i) {
+			put(j, str + i, run - i);
+			i = run;
+			continue;
+		}
+		u = json_utf8_len(s + i, n - i);
 		if (u == 0) {
-			snprintf(esc, sizeof(esc), "\\udc%02x", s[i]);
-			put(j, esc, 6);
+			put_hex_escape(j, "dc", s[i]);
 			i++;
 		} else if (u > 1) {
-			put(j, (const char *)s + i, u);
+			put(j, str + i, u);
 			i += u;
 		} else if (s[i] == '"' || s[i] == '\\') {
 			char e[2] = { '\\', (char)s[i] };
 
 			put(j, e, 2);
 			i++;
-		} else if (s[i] < 0x20 || s[i] == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", s[i]);
-			put(j, esc, 6);
-			i++;
 		} else {
-			putc_(j, (char)s[i]);
+			put_hex_escape(j, "00", s[i]);	/* controls and DEL */
 			i++;
 		}
 	}
@@ -107,10 +122,20 @@ void json_str(struct jbuf *j, const char *str, size_t n)
 
 static void key(struct jbuf *j, const char *k)
 {
+	size_t n = strlen(k), i = 0;
+
 	if (!j->first)
 		putc_(j, ',');
 	j->first = false;
-	json_str(j, k, strlen(k));
+	while (i < n && plain((unsigned char)k[i]))
+		i++;
+	if (i < n) {
+		json_str(j, k, n);
+	} else {
+		putc_(j, '"');
+		put(j, k, n);
+		putc_(j, '"');
+	}
 	putc_(j, ':');
 }
 
@@ -132,10 +157,17 @@ void json_key_cstr(struct jbuf *j, const char *k, const char *s)
 void json_key_int(struct jbuf *j, const char *k, long long v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof(num), "%lld", v);
+	size_t at = sizeof(num);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
+	do {
+		num[--at] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		num[--at] = '-';
 	key(j, k);
-	put(j, num, (size_t)n);
+	put(j, num + at, sizeof(num) - at);
 }
 
 void json_key_null(struct jbuf *j, const char *k)
