@@ -159,12 +159,12 @@ static enum wire_status attach(struct client *cl, int lfd)
 {
 	struct epoll_event ev = { .events = loop_listener_events() };
 	struct listener *l;
-	uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 
 	if (nattached >= max_attached)
 		return WIRE_ETOOMANY;
 	if (!getenv("TRACERD_TEST_NO_SYNC_WAKE_UP"))
-		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, &flags);
+		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+			    (unsigned long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);	/* by value */
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return WIRE_ETOOMANY;

@@ -5,7 +5,17 @@
  * longer than STALL_MS (a stalled filesystem under one target), an idle
  * spare becomes the leader, so one stall blocks one call, not the daemon.
  * epoll_wait takes one event at a time, so a thread never holds events it
- * has not started (which a new leader would otherwise RECV twice). */
+ * has not started (which a new leader would otherwise RECV twice).
+ *
+ * Parking: after a call, a leader with an idle spare hands it the epoll
+ * set, takes that one listener out of the set and waits on it alone with
+ * poll(2). The kernel's SYNC_WAKE_UP (wake the supervisor on the target's
+ * vCPU) reaches a thread in poll or RECV, but not one in epoll_wait, whose
+ * wake-up goes through epoll's own queue: measured here, 7-8 us a call
+ * instead of 17-22 us. A parked thread leaves when the listener hangs up
+ * (it detaches it), after PARK_IDLE_MS without a call, at stop, or when a
+ * call of it stalls (the listener goes back into the set at once); the
+ * watchdog asks it through its eventfd. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +36,7 @@
 
 #define STALL_MS 100
 #define TICK_MS 200
+#define PARK_IDLE_MS 1000
 #define STOP_GRACE_MS 2000
 
 struct worker {
@@ -33,6 +45,11 @@ struct worker {
 	struct notif_ctx *x;
 	uint64_t busy_since;	/* ms, 0 when idle (pool lock) */
 	struct listener *cur;
+	struct listener *parked;	/* waiting in RECV on it (pool lock) */
+	uint64_t last_call;	/* ms, when a parked call ended */
+	bool kick;		/* leave the parked listener (pool lock) */
+	bool readded;		/* the parked listener is back in the set */
+	int kickfd;		/* eventfd: wakes the parked thread's poll */
 };
 
 static struct {
@@ -72,7 +89,7 @@ static int answer(struct worker *w, struct listener *l)
 	int r = notif_handle(w->x, l->it.fd, l->id);
 
 	if (arming == ARM_EDGE)
-		while (r == 0 && more_pending(l->it.fd))
+		while (r > 0 && more_pending(l->it.fd))
 			r = notif_handle(w->x, l->it.fd, l->id);
 	if (arming == ARM_ONESHOT)
 		(void)epoll_ctl(pool.epfd, EPOLL_CTL_MOD, l->it.fd, &ev);
@@ -102,6 +119,130 @@ void loop_unlock(void)
 	pthread_mutex_unlock(&pool.lock);
 }
 
+/* The last user of a detached listener frees it (pool lock held). */
+static void release(struct listener *l)
+{
+	if (--l->inuse == 0 && l->dead) {
+		tidcache_purge(l->id);
+		close(l->it.fd);
+		free(l);
+	}
+}
+
+/* Ask a parked thread to leave (pool lock held). */
+static void kick(struct worker *w)
+{
+	w->kick = true;
+	(void)eventfd_write(w->kickfd, 1);
+}
+
+/* An idle spare to take the epoll set, or -1 (pool lock held). */
+static int idle_spare(unsigned except)
+{
+	for (unsigned i = 0; i < pool.n; i++)
+		if (i != except && !pool.w[i].busy_since && !pool.w[i].parked)
+			return (int)i;
+	return -1;
+}
+
+/* After a call: park on l when a spare can lead (pool lock held). */
+static void try_park(struct worker *w, struct listener *l)
+{
+	int spare;
+
+	if (arming != ARM_LEVEL || pool.stopping || l->dead || l->parker ||
+	    pool.leader != w->idx)
+		return;
+	spare = idle_spare(w->idx);
+	if (spare < 0 || epoll_ctl(pool.epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0)
+		return;
+	l->parker = w;
+	l->inuse++;
+	w->parked = l;
+	w->kick = w->readded = false;
+	w->last_call = loop_now_ms();
+	atomic_store(&pool.leader, (unsigned)spare);
+	pthread_cond_broadcast(&pool.cond);
+}
+
+/* The parked listener back into the epoll set (pool lock held). */
+static int readd(struct worker *w)
+{
+	struct epoll_event ev = { .events = loop_listener_events(), .data.ptr = w->parked };
+
+	if (w->readded)
+		return 0;
+	if (epoll_ctl(pool.epfd, EPOLL_CTL_ADD, w->parked->it.fd, &ev) < 0 && errno != EEXIST)
+		return -errno;
+	w->readded = true;
+	return 0;
+}
+
+/* Leave the parked listener; false when it cannot go back into the set
+ * (then we stay: nobody else would answer it). Pool lock held. */
+static bool unpark(struct worker *w)
+{
+	struct listener *l = w->parked;
+	int r = l->dead || pool.stopping ? 0 : readd(w);
+
+	w->kick = false;
+	if (r < 0) {
+		log_warn_errno(r, "listener of pid %d: cannot put it back into the epoll set; "
+			       "its thread stays on it", (int)l->pid);
+		return false;
+	}
+	l->parker = NULL;
+	w->parked = NULL;
+	release(l);
+	return true;
+}
+
+/* One parked call: RECV and answer, bracketed for the watchdog. */
+static void park_call(struct worker *w, struct listener *l)
+{
+	if (notif_recv(w->x, l->it.fd) <= 0)
+		return;
+	loop_lock();
+	w->busy_since = loop_now_ms();
+	w->cur = l;
+	loop_unlock();
+	notif_answer(w->x, l->it.fd, l->id);
+	loop_lock();
+	w->busy_since = 0;
+	w->cur = NULL;
+	w->last_call = loop_now_ms();
+	loop_unlock();
+}
+
+/* Serve the parked listener's calls as they come. */
+static void park(struct worker *w)
+{
+	struct listener *l = w->parked;
+	eventfd_t v;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = l->it.fd, .events = POLLIN },
+				       { .fd = w->kickfd, .events = POLLIN } };
+
+		loop_lock();
+		if ((w->kick || l->dead || pool.stopping) && unpark(w))
+			break;
+		loop_unlock();
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents)
+			(void)eventfd_read(w->kickfd, &v);
+		if (p[0].revents & POLLIN) {
+			park_call(w, l);
+		} else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			loop_lock();
+			client_detach(l);	/* every task of the filter is gone */
+			loop_unlock();
+		}
+	}
+	loop_unlock();
+}
+
 /* A listener's call, bracketed so that a detach meanwhile defers the free
  * and the watchdog can see how long we have been inside. */
 static void serve_listener(struct worker *w, struct listener *l, uint32_t events)
@@ -123,16 +264,14 @@ static void serve_listener(struct worker *w, struct listener *l, uint32_t events
 	loop_lock();
 	w->busy_since = 0;
 	w->cur = NULL;
-	l->inuse--;
-	if (r < 0 && !(events & EPOLLIN))
+	if (r < 0 && !(events & EPOLLIN)) {
 		client_detach(l);	/* EPOLLHUP: every task of the filter is gone */
-	else if (r < 0)
+	} else if (r < 0) {
 		log_warn_errno(r, "listener of pid %d: RECV failed, ignoring", (int)l->pid);
-	if (l->dead && l->inuse == 0) {
-		tidcache_purge(l->id);
-		close(l->it.fd);
-		free(l);
+	} else if (r > 0) {
+		try_park(w, l);
 	}
+	release(l);
 	loop_unlock();
 }
 
@@ -167,9 +306,12 @@ static void *worker_main(void *arg)
 		}
 		if (epoll_wait(pool.epfd, &ev, 1, -1) == 1)
 			dispatch(w, &ev);
+		if (w->parked)
+			park(w);
 	}
 	return NULL;
 }
+
 
 static void *worker_start(void *arg)
 {
@@ -214,6 +356,9 @@ int loop_start(int listen_fd, unsigned nthreads)
 		w->x = notif_ctx_new();
 		if (!w->x)
 			return -ENOMEM;
+		w->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (w->kickfd < 0)
+			return -errno;
 		if (pthread_create(&w->th, NULL, worker_start, w) != 0)
 			return -EAGAIN;
 	}
@@ -221,10 +366,12 @@ int loop_start(int listen_fd, unsigned nthreads)
 }
 
 /* A leader inside one call for longer than STALL_MS hands the epoll set to
- * an idle spare. With none left, new calls wait, and we say so once. */
+ * an idle spare; with none, a parked thread is called back to become one.
+ * With no thread left, new calls wait, and we say so once. */
 static void watch_stall(uint64_t now)
 {
 	struct worker *lead;
+	int spare;
 
 	loop_lock();
 	lead = &pool.w[pool.leader];
@@ -232,18 +379,46 @@ static void watch_stall(uint64_t now)
 		loop_unlock();
 		return;
 	}
+	spare = idle_spare(pool.leader);
+	if (spare >= 0) {
+		atomic_store(&pool.leader, (unsigned)spare);
+		pthread_cond_broadcast(&pool.cond);
+		pool.warned = false;
+		loop_unlock();
+		return;
+	}
 	for (unsigned i = 0; i < pool.n; i++) {
-		if (pool.w[i].busy_since == 0 && i != pool.leader) {
-			atomic_store(&pool.leader, i);
-			pthread_cond_broadcast(&pool.cond);
-			pool.warned = false;
+		if (pool.w[i].parked && !pool.w[i].busy_since) {
+			if (!pool.w[i].kick)
+				kick(&pool.w[i]);
 			loop_unlock();
-			return;
+			return;	/* a spare by the next tick */
 		}
 	}
 	if (!pool.warned)
 		log_warn("all %u answering threads are stalled in calls; new calls wait", pool.n);
 	pool.warned = true;
+	loop_unlock();
+}
+
+/* Parked threads: call back the idle ones, and put the listener of one
+ * stalled in a call back into the set, so that the leader serves its
+ * other calls meanwhile. */
+static void watch_parked(uint64_t now)
+{
+	loop_lock();
+	for (unsigned i = 0; i < pool.n; i++) {
+		struct worker *w = &pool.w[i];
+
+		if (!w->parked || w->kick)
+			continue;
+		if (w->busy_since && now - w->busy_since >= STALL_MS) {
+			if (readd(w) == 0)
+				kick(w);
+		} else if (!w->busy_since && now - w->last_call >= PARK_IDLE_MS) {
+			kick(w);
+		}
+	}
 	loop_unlock();
 }
 
@@ -258,6 +433,9 @@ static void stop(void)
 	pool.stopping = true;
 	(void)epoll_ctl(pool.epfd, EPOLL_CTL_DEL, pool.listen_fd, NULL);
 	close(pool.listen_fd);
+	for (unsigned i = 0; i < pool.n; i++)
+		if (pool.w[i].parked && !pool.w[i].busy_since)
+			kick(&pool.w[i]);
 	loop_unlock();
 	while (busy && loop_now_ms() < deadline) {
 		struct timespec ts = { .tv_nsec = 10 * 1000000L };
@@ -295,6 +473,7 @@ int loop_supervise(void)
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		watch_stall(now);
+		watch_parked(now);
 		client_expire(now);
 	}
 	stop();

@@ -19,12 +19,15 @@ struct item {
 	int fd;
 };
 
+struct worker;
+
 struct listener {
 	struct item it;
 	uint64_t id;		/* unique, never reused */
 	pid_t pid;
 	unsigned inuse;		/* threads inside a call of it (pool lock) */
 	bool dead;		/* detached; freed when inuse drops to 0 */
+	struct worker *parker;	/* the thread parked on it, if any (pool lock) */
 };
 
 struct client {

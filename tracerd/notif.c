@@ -235,14 +235,19 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		tidcache_put(&f, false);
 }
 
-int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
+int notif_recv(struct notif_ctx *x, int listener)
+{
+	memset(x->req, 0, daemon_cfg.notif_size);
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, x->req) < 0)
+		return (errno == ENOENT || errno == EINTR) ? 0 : -errno;
+	return 1;
+}
+
+void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 {
 	struct call *c = &x->call;
 	int n;
 
-	memset(x->req, 0, daemon_cfg.notif_size);
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, x->req) < 0)
-		return (errno == ENOENT || errno == EINTR) ? 0 : -errno;
 	call_init(c, x->req);
 	x->out.parentfd = -1;
 	test_delay();
@@ -265,5 +270,13 @@ int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
 		(void)audit_event("lost", c->tgid > 0 ? c->tgid : c->tid,
 				  "target interrupted or killed before the answer");
-	return 0;
+}
+
+int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
+{
+	int r = notif_recv(x, listener);
+
+	if (r > 0)
+		notif_answer(x, listener, owner);
+	return r;
 }

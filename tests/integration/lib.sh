@@ -268,6 +268,10 @@ start_tracerd() {
 		--preload) pre=(env LD_PRELOAD="$LIBNOTIF") ;;
 		--pidns) pre=(unshare --pid --fork --kill-child) ;;
 		--wrapped) pre=(sh -c '"$@"; exit $?' sh) ;;
+		--strace)
+			pre=(strace -f -qq -e trace=ioctl,epoll_wait,poll -o "$2")
+			shift
+			;;
 		*) break ;;
 		esac
 		shift
@@ -292,8 +296,8 @@ start_tracerd() {
 	TRACERD_SIGPID=$TRACERD_PID
 	ALL_TRACERDS+=("$TRACERD_PID:$TRACERD_ERR")
 	if wait_listening "$TRACERD_SOCKET" "$TRACERD_PID"; then
-		# under unshare --fork or sh the daemon is their child
-		case ${pre[0]:-} in unshare | sh) ;; *) false ;; esac &&
+		# under unshare --fork, sh or strace the daemon is their child
+		case ${pre[0]:-} in unshare | sh | strace) ;; *) false ;; esac &&
 			TRACERD_SIGPID=$(tr -d " " <"/proc/$TRACERD_PID/task/$TRACERD_PID/children")
 		N_PASS=$((N_PASS + 1))
 		tap_line ok "tracerd ${*:+($*) }ready on @$TRACERD_SOCKET"

@@ -91,6 +91,45 @@ test_one_stall() {
 	kill -0 "$TRACERD_PID" || fail "tracerd died"
 }
 
+# One program: its first calls park a tracerd thread on its listener;
+# then one of its threads stalls in a call while another makes 50 calls.
+# The watchdog puts the listener back into the epoll set: the 50 are
+# answered while the stall holds.
+test_stall_parked() {
+	run sup /usr/bin/python3 -c '
+import os, sys, threading, time
+d, mark = sys.argv[1], sys.argv[2]
+for i in range(5):
+    os.mkdir(f"{d}/warm{i}")
+done, tid = {}, []
+def stall():
+    tid.append(threading.get_native_id())
+    os.mkdir(f"{d}/{mark}p")
+    done["stall"] = time.monotonic()
+t = threading.Thread(target=stall)
+t.start()
+def in_mkdir():
+    try:
+        with open(f"/proc/self/task/{tid[0]}/syscall") as f:
+            return f.read().split()[0] == "83"
+    except (IndexError, OSError):
+        return False
+while not in_mkdir():
+    time.sleep(0.001)
+for i in range(50):
+    os.mkdir(f"{d}/b{i}")
+done["others"] = time.monotonic()
+t.join()
+print("others first" if done["others"] < done["stall"] else "stall first")
+' "$IN" "$MARK"
+	assert_rc 0 "python3 under the library"
+	assert_eq "$(cat "$T/out")" "others first" "order of the answers"
+	expect_records 56 path^="$IN/" decision=emulated errno=null
+	[ "$(find "$IN" -mindepth 1 | wc -l)" -eq 56 ] || fail "directories other than the 56 answered"
+	[ "$(stall_lines)" -eq 0 ] || fail "tracerd said all threads stalled with spares left"
+	kill -0 "$TRACERD_PID" || fail "tracerd died"
+}
+
 # K stalled calls fill every thread: an attached program's next call waits
 # (no record, no directory, still in mkdir) until a stall ends; one line.
 all_stalled() {
@@ -136,6 +175,11 @@ export TRACERD_TEST_STALL=$MARK TRACERD_TEST_STALL_MS=1500
 start_tracerd || exit 1
 t "a stalled call stalls only itself: 100 calls of another program answered meanwhile" \
 	test_one_stall
+stop_tracerd
+
+start_tracerd || exit 1
+t "a stalled call of a program with a parked thread: its other calls answered meanwhile" \
+	test_stall_parked
 stop_tracerd
 
 export TRACERD_TEST_STALL_MS=2000
