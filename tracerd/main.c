@@ -33,7 +33,8 @@ struct daemon daemon_cfg;
 /* Raise the soft fd limit to the hard one, then share it out so that
  * attached programs can never take the fds their own calls need: per
  * answering thread a call holds up to 8 (the kept /proc fds, the base,
- * the walk, the parent), the tid cache keeps 2 a slot, handshakes one
+ * the walk, the parent) and its eventfd is one more, the tid cache keeps
+ * 2 a slot, handshakes one
  * each, and 16 are tracerd's own (log, epoll, socket, spare, ...). */
 static void share_fds(unsigned threads)
 {
@@ -48,7 +49,7 @@ static void share_fds(unsigned threads)
 	}
 	cache = n / 16 > 512 ? 512 : n / 16 ? n / 16 : 1;
 	pending = n / 8 > 256 ? 256 : n / 8 ? n / 8 : 1;
-	fixed = 16 + 8UL * threads + 2 * cache + pending;
+	fixed = 16 + 9UL * threads + 2 * cache + pending;
 	tidcache_limit((unsigned)cache);
 	client_set_limits(n > fixed + 1 ? (unsigned)(n - fixed) : 1, (unsigned)pending);
 }
