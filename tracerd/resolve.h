@@ -49,4 +49,7 @@ int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_o
  * or -ELOOP past 4096 levels). */
 int resolve_within(int fd, const struct ident *roots, unsigned nroots);
 
+/* tracerd's own root, where resolve_within's walk up ends at once. */
+void resolve_set_top(const struct ident *root);
+
 #endif

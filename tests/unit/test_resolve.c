@@ -93,6 +93,21 @@ static void test_within(void **state)
 	assert_int_equal(resolve_within(other, roots, 1), 0);
 	assert_int_equal(resolve_within(other, roots, 2), 1);
 	assert_int_equal(resolve_within(deep, roots, 0), 0);
+	/* a known top ends the walk there: the same answers below it, and a
+	 * root above it (never the case for tracerd's own root) is not seen */
+	{
+		struct ident t = id_of(top), a = id_of(deep), up;
+
+		assert_int_equal(ident_at(deep, "..", 0, &up), 0);
+		resolve_set_top(&t);
+		assert_int_equal(resolve_within(deep, roots, 1), 1);
+		assert_int_equal(resolve_within(out, roots, 1), 0);
+		assert_int_equal(resolve_within(top, roots, 1), 0);
+		resolve_set_top(&up);
+		assert_int_equal(resolve_within(deep, roots, 1), 0);
+		assert_int_equal(resolve_within(deep, &a, 1), 1);
+		resolve_set_top(&t);
+	}
 	/* the walk leaves no fd behind */
 	assert_int_equal(unit_count_fds(), base);
 	close(root);
