@@ -191,8 +191,8 @@ def main():
     print("== make bench: libnotif + tracerd side by side ==")
     for line in sys.argv[3:]:
         print(line)
-    print("floor: 1 thread, epoll, process_vm_readv + ID_VALID + mkdir + one write(2) + SEND, "
-          "SYNC_WAKE_UP")
+    print("floor: 1 thread, process_vm_readv + ID_VALID + mkdir + one write(2) + SEND, "
+          "SYNC_WAKE_UP; poll(2) on one program (keeps SYNC_WAKE_UP's CPU), epoll for N > 1")
     print("floor + required facts: the floor plus, per call, /proc/TID/status in full (umask, ids, "
           "CapEff, comm), readlinkat exe and cwd on kept /proc fds, mkdir under the target's umask, "
           "a record with uid/exe/comm/cwd; no resolution, no ancestry check")
