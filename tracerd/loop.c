@@ -37,6 +37,7 @@
 #define STALL_MS 100
 #define TICK_MS 200
 #define PARK_IDLE_MS 1000
+#define MAX_PARKED 1	/* more starve the programs the leader serves (p99 at 64) */
 #define STOP_GRACE_MS 2000
 
 struct worker {
@@ -145,13 +146,22 @@ static int idle_spare(unsigned except)
 	return -1;
 }
 
+static unsigned parked_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < pool.n; i++)
+		n += pool.w[i].parked != NULL;
+	return n;
+}
+
 /* After a call: park on l when a spare can lead (pool lock held). */
 static void try_park(struct worker *w, struct listener *l)
 {
 	int spare;
 
 	if (arming != ARM_LEVEL || pool.stopping || l->dead || l->parker ||
-	    pool.leader != w->idx)
+	    pool.leader != w->idx || parked_count() >= MAX_PARKED)
 		return;
 	spare = idle_spare(w->idx);
 	if (spare < 0 || epoll_ctl(pool.epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0)

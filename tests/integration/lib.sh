@@ -269,7 +269,8 @@ start_tracerd() {
 		--pidns) pre=(unshare --pid --fork --kill-child) ;;
 		--wrapped) pre=(sh -c '"$@"; exit $?' sh) ;;
 		--strace)
-			pre=(strace -f -qq -e trace=ioctl,epoll_wait,poll -o "$2")
+			# one file per thread (FILE.TID): no call split by another's
+			pre=(strace -ff -qq -e trace=ioctl,epoll_wait,poll -o "$2")
 			shift
 			;;
 		*) break ;;

@@ -9,10 +9,12 @@
 exec 5>&1	# figures for the TAP stream
 TRACE=$WORK/.priv/wake.trace
 
-set_flags_ok() { grep -c '_IOC(_IOC_WRITE, 0x21, 0x4, 0x8), 0x1) = 0$' "$TRACE"; }
-set_flags_failed() { grep -c '_IOC(_IOC_WRITE, 0x21, 0x4, 0x8), .*= -1' "$TRACE"; }
-recvs() { grep -c 'SECCOMP_IOCTL_NOTIF_RECV.* = 0$' "$TRACE"; }
-epoll_waits() { grep -c 'epoll_wait(' "$TRACE"; }
+# strace -ff writes one file per thread: $TRACE.TID
+traced() { cat "$TRACE".* 2>/dev/null; }
+set_flags_ok() { traced | grep -c '_IOC(_IOC_WRITE, 0x21, 0x4, 0x8), 0x1) = 0$'; }
+set_flags_failed() { traced | grep -c '_IOC(_IOC_WRITE, 0x21, 0x4, 0x8), .*= -1'; }
+recvs() { traced | grep -c 'SECCOMP_IOCTL_NOTIF_RECV.* = 0$'; }
+epoll_waits() { traced | grep -c 'epoll_wait('; }
 enough_recvs() { [ "$(recvs)" -ge "$1" ]; }
 
 test_wake() {
