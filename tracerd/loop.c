@@ -15,7 +15,8 @@
  * instead of 17-22 us. A parked thread leaves when the listener hangs up
  * (it detaches it), after PARK_IDLE_MS without a call, at stop, or when a
  * call of it stalls (the listener goes back into the set at once); the
- * watchdog asks it through its eventfd. */
+ * watchdog asks it through its eventfd. At most online CPUs - 1 threads
+ * park (at least one), so the leader keeps a CPU for the other programs. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,7 +38,6 @@
 #define STALL_MS 100
 #define TICK_MS 200
 #define PARK_IDLE_MS 1000
-#define MAX_PARKED 1	/* more starve the programs the leader serves (p99 at 64) */
 #define STOP_GRACE_MS 2000
 
 struct worker {
@@ -58,6 +58,7 @@ static struct {
 	pthread_cond_t cond;
 	_Atomic unsigned leader;
 	unsigned n;
+	unsigned max_parked;	/* online CPUs - 1, at least 1: the leader keeps one */
 	struct worker *w;
 	int epfd, listen_fd;
 	bool stopping;
@@ -161,7 +162,7 @@ static void try_park(struct worker *w, struct listener *l)
 	int spare;
 
 	if (arming != ARM_LEVEL || pool.stopping || l->dead || l->parker ||
-	    pool.leader != w->idx || parked_count() >= MAX_PARKED)
+	    pool.leader != w->idx || parked_count() >= pool.max_parked)
 		return;
 	spare = idle_spare(w->idx);
 	if (spare < 0 || epoll_ctl(pool.epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0)
@@ -340,11 +341,13 @@ int loop_start(int listen_fd, unsigned nthreads)
 	struct epoll_event ev = { .events = EPOLLIN };
 	static struct item listen_item = { .kind = ITEM_LISTEN };
 	const char *arm = getenv("TRACERD_TEST_ARMING");
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t all;
 
 	arming = !arm ? ARM_LEVEL : !strcmp(arm, "edge") ? ARM_EDGE :
 		 !strcmp(arm, "oneshot") ? ARM_ONESHOT : ARM_LEVEL;
 	pool.n = nthreads;
+	pool.max_parked = cpus > 2 ? (unsigned)cpus - 1 : 1;
 	pool.listen_fd = listen_fd;
 	pool.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (pool.epfd < 0)
