@@ -6,17 +6,7 @@
  * spare becomes the leader, so one stall blocks one call, not the daemon.
  * epoll_wait takes one event at a time, so a thread never holds events it
  * has not started (which a new leader would otherwise RECV twice).
- *
- * Parking: after a call, a leader with an idle spare hands it the epoll
- * set, takes that one listener out of the set and waits on it alone with
- * poll(2). The kernel's SYNC_WAKE_UP (wake the supervisor on the target's
- * vCPU) reaches a thread in poll or RECV, but not one in epoll_wait, whose
- * wake-up goes through epoll's own queue: measured here, 7-8 us a call
- * instead of 17-22 us. A parked thread leaves when the listener hangs up
- * (it detaches it), after PARK_IDLE_MS without a call, at stop, or when a
- * call of it stalls (the listener goes back into the set at once); the
- * watchdog asks it through its eventfd. At most online CPUs - 1 threads
- * park (at least one), so the leader keeps a CPU for the other programs. */
+ * Parking, in park.c, gives a busy program a thread of its own. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,40 +23,14 @@
 #include "log.h"
 #include "loop.h"
 #include "notif.h"
+#include "pool.h"
 #include "tidcache.h"
 
-#define STALL_MS 100
 #define TICK_MS 200
-#define PARK_IDLE_MS 1000
 #define STOP_GRACE_MS 2000
 
-struct worker {
-	unsigned idx;
-	pthread_t th;
-	struct notif_ctx *x;
-	uint64_t busy_since;	/* ms, 0 when idle (pool lock) */
-	struct listener *cur;
-	struct listener *parked;	/* waiting in RECV on it (pool lock) */
-	uint64_t last_call;	/* ms, when a parked call ended */
-	bool kick;		/* leave the parked listener (pool lock) */
-	bool readded;		/* the parked listener is back in the set */
-	int kickfd;		/* eventfd: wakes the parked thread's poll */
-};
-
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	_Atomic unsigned leader;
-	unsigned n;
-	unsigned max_parked;	/* online CPUs - 1, at least 1: the leader keeps one */
-	struct worker *w;
-	int epfd, listen_fd;
-	bool stopping;
-	bool warned;
-} pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
-
-enum arming { ARM_LEVEL, ARM_EDGE, ARM_ONESHOT };
-static enum arming arming;
+struct pool pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+enum arming arming;
 
 uint32_t loop_listener_events(void)
 {
@@ -122,7 +86,7 @@ void loop_unlock(void)
 }
 
 /* The last user of a detached listener frees it (pool lock held). */
-static void release(struct listener *l)
+void pool_release(struct listener *l)
 {
 	if (--l->inuse == 0 && l->dead) {
 		tidcache_purge(l->id);
@@ -131,127 +95,12 @@ static void release(struct listener *l)
 	}
 }
 
-/* Ask a parked thread to leave (pool lock held). */
-static void kick(struct worker *w)
-{
-	w->kick = true;
-	(void)eventfd_write(w->kickfd, 1);
-}
-
-/* An idle spare to take the epoll set, or -1 (pool lock held). */
-static int idle_spare(unsigned except)
+int pool_idle_spare(unsigned except)
 {
 	for (unsigned i = 0; i < pool.n; i++)
 		if (i != except && !pool.w[i].busy_since && !pool.w[i].parked)
 			return (int)i;
 	return -1;
-}
-
-static unsigned parked_count(void)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < pool.n; i++)
-		n += pool.w[i].parked != NULL;
-	return n;
-}
-
-/* After a call: park on l when a spare can lead (pool lock held). */
-static void try_park(struct worker *w, struct listener *l)
-{
-	int spare;
-
-	if (arming != ARM_LEVEL || pool.stopping || l->dead || l->parker ||
-	    pool.leader != w->idx || parked_count() >= pool.max_parked)
-		return;
-	spare = idle_spare(w->idx);
-	if (spare < 0 || epoll_ctl(pool.epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0)
-		return;
-	l->parker = w;
-	l->inuse++;
-	w->parked = l;
-	w->kick = w->readded = false;
-	w->last_call = loop_now_ms();
-	atomic_store(&pool.leader, (unsigned)spare);
-	pthread_cond_broadcast(&pool.cond);
-}
-
-/* The parked listener back into the epoll set (pool lock held). */
-static int readd(struct worker *w)
-{
-	struct epoll_event ev = { .events = loop_listener_events(), .data.ptr = w->parked };
-
-	if (w->readded)
-		return 0;
-	if (epoll_ctl(pool.epfd, EPOLL_CTL_ADD, w->parked->it.fd, &ev) < 0 && errno != EEXIST)
-		return -errno;
-	w->readded = true;
-	return 0;
-}
-
-/* Leave the parked listener; false when it cannot go back into the set
- * (then we stay: nobody else would answer it). Pool lock held. */
-static bool unpark(struct worker *w)
-{
-	struct listener *l = w->parked;
-	int r = l->dead || pool.stopping ? 0 : readd(w);
-
-	w->kick = false;
-	if (r < 0) {
-		log_warn_errno(r, "listener of pid %d: cannot put it back into the epoll set; "
-			       "its thread stays on it", (int)l->pid);
-		return false;
-	}
-	l->parker = NULL;
-	w->parked = NULL;
-	release(l);
-	return true;
-}
-
-/* One parked call: RECV and answer, bracketed for the watchdog. */
-static void park_call(struct worker *w, struct listener *l)
-{
-	if (notif_recv(w->x, l->it.fd) <= 0)
-		return;
-	loop_lock();
-	w->busy_since = loop_now_ms();
-	w->cur = l;
-	loop_unlock();
-	notif_answer(w->x, l->it.fd, l->id);
-	loop_lock();
-	w->busy_since = 0;
-	w->cur = NULL;
-	w->last_call = loop_now_ms();
-	loop_unlock();
-}
-
-/* Serve the parked listener's calls as they come. */
-static void park(struct worker *w)
-{
-	struct listener *l = w->parked;
-	eventfd_t v;
-
-	for (;;) {
-		struct pollfd p[2] = { { .fd = l->it.fd, .events = POLLIN },
-				       { .fd = w->kickfd, .events = POLLIN } };
-
-		loop_lock();
-		if ((w->kick || l->dead || pool.stopping) && unpark(w))
-			break;
-		loop_unlock();
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents)
-			(void)eventfd_read(w->kickfd, &v);
-		if (p[0].revents & POLLIN) {
-			park_call(w, l);
-		} else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			loop_lock();
-			client_detach(l);	/* every task of the filter is gone */
-			loop_unlock();
-		}
-	}
-	loop_unlock();
 }
 
 /* A listener's call, bracketed so that a detach meanwhile defers the free
@@ -280,9 +129,9 @@ static void serve_listener(struct worker *w, struct listener *l, uint32_t events
 	} else if (r < 0) {
 		log_warn_errno(r, "listener of pid %d: RECV failed, ignoring", (int)l->pid);
 	} else if (r > 0) {
-		try_park(w, l);
+		park_try(w, l);
 	}
-	release(l);
+	pool_release(l);
 	loop_unlock();
 }
 
@@ -318,7 +167,7 @@ static void *worker_main(void *arg)
 		if (epoll_wait(pool.epfd, &ev, 1, -1) == 1)
 			dispatch(w, &ev);
 		if (w->parked)
-			park(w);
+			park_serve(w);
 	}
 	return NULL;
 }
@@ -392,7 +241,7 @@ static void watch_stall(uint64_t now)
 		loop_unlock();
 		return;
 	}
-	spare = idle_spare(pool.leader);
+	spare = pool_idle_spare(pool.leader);
 	if (spare >= 0) {
 		atomic_store(&pool.leader, (unsigned)spare);
 		pthread_cond_broadcast(&pool.cond);
@@ -403,7 +252,7 @@ static void watch_stall(uint64_t now)
 	for (unsigned i = 0; i < pool.n; i++) {
 		if (pool.w[i].parked && !pool.w[i].busy_since) {
 			if (!pool.w[i].kick)
-				kick(&pool.w[i]);
+				park_kick(&pool.w[i]);
 			loop_unlock();
 			return;	/* a spare by the next tick */
 		}
@@ -411,27 +260,6 @@ static void watch_stall(uint64_t now)
 	if (!pool.warned)
 		log_warn("all %u answering threads are stalled in calls; new calls wait", pool.n);
 	pool.warned = true;
-	loop_unlock();
-}
-
-/* Parked threads: call back the idle ones, and put the listener of one
- * stalled in a call back into the set, so that the leader serves its
- * other calls meanwhile. */
-static void watch_parked(uint64_t now)
-{
-	loop_lock();
-	for (unsigned i = 0; i < pool.n; i++) {
-		struct worker *w = &pool.w[i];
-
-		if (!w->parked || w->kick)
-			continue;
-		if (w->busy_since && now - w->busy_since >= STALL_MS) {
-			if (readd(w) == 0)
-				kick(w);
-		} else if (!w->busy_since && now - w->last_call >= PARK_IDLE_MS) {
-			kick(w);
-		}
-	}
 	loop_unlock();
 }
 
@@ -448,7 +276,7 @@ static void stop(void)
 	close(pool.listen_fd);
 	for (unsigned i = 0; i < pool.n; i++)
 		if (pool.w[i].parked && !pool.w[i].busy_since)
-			kick(&pool.w[i]);
+			park_kick(&pool.w[i]);
 	loop_unlock();
 	while (busy && loop_now_ms() < deadline) {
 		struct timespec ts = { .tv_nsec = 10 * 1000000L };
@@ -486,7 +314,7 @@ int loop_supervise(void)
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		watch_stall(now);
-		watch_parked(now);
+		park_watch(now);
 		client_expire(now);
 	}
 	stop();
