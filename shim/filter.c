@@ -34,27 +34,25 @@ struct prog {
 	struct sock_filter *insn;
 	unsigned len, cap;
 	unsigned at[L_COUNT];		/* where each label of this row landed */
-	unsigned char fix[FILTER_MAX_INSNS];	/* per insn: 1 when jt/jf are labels */
 };
 
-static void emit(struct prog *p, struct sock_filter f, int labelled)
+static void emit(struct prog *p, struct sock_filter f)
 {
 	if (p->len < p->cap)
 		p->insn[p->len] = f;
-	if (p->len < FILTER_MAX_INSNS)
-		p->fix[p->len] = (unsigned char)labelled;
 	p->len++;
 }
 
 static void stmt(struct prog *p, uint16_t code, uint32_t k)
 {
-	emit(p, (struct sock_filter)BPF_STMT(code, k), 0);
+	emit(p, (struct sock_filter)BPF_STMT(code, k));
 }
 
-/* A conditional jump to labels (L_ROW_END: the next instruction). */
+/* A conditional jump to labels (L_ROW_END: the next instruction); every
+ * jump of the program is one of these. */
 static void jump(struct prog *p, uint16_t op, uint32_t k, enum label t, enum label f)
 {
-	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, (__u8)t, (__u8)f), 1);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, (__u8)t, (__u8)f));
 }
 
 static void mark(struct prog *p, enum label l)
@@ -62,13 +60,13 @@ static void mark(struct prog *p, enum label l)
 	p->at[l] = p->len;
 }
 
-/* Labels to offsets, for the row's instructions from start on. */
+/* Labels to offsets, for the row's jumps from start on. */
 static void resolve(struct prog *p, unsigned start)
 {
-	for (unsigned pc = start; pc < p->len && pc < p->cap && pc < FILTER_MAX_INSNS; pc++) {
+	for (unsigned pc = start; pc < p->len && pc < p->cap; pc++) {
 		struct sock_filter *f = &p->insn[pc];
 
-		if (!p->fix[pc])
+		if (BPF_CLASS(f->code) != BPF_JMP)
 			continue;
 		f->jt = (__u8)(f->jt == L_ROW_END ? 0 : p->at[f->jt] - pc - 1);
 		f->jf = (__u8)(f->jf == L_ROW_END ? 0 : p->at[f->jf] - pc - 1);

@@ -95,6 +95,19 @@ void pool_release(struct listener *l)
 	}
 }
 
+void pool_enter(struct worker *w, struct listener *l)
+{
+	w->busy_since = loop_now_ms();
+	w->cur = l;
+}
+
+void pool_leave(struct worker *w)
+{
+	w->busy_since = 0;
+	w->cur = NULL;
+	w->last_call = loop_now_ms();
+}
+
 int pool_idle_spare(unsigned except)
 {
 	for (unsigned i = 0; i < pool.n; i++)
@@ -115,15 +128,13 @@ static void serve_listener(struct worker *w, struct listener *l, uint32_t events
 		return;
 	}
 	l->inuse++;
-	w->busy_since = loop_now_ms();
-	w->cur = l;
+	pool_enter(w, l);
 	loop_unlock();
 
 	r = (events & EPOLLIN) ? answer(w, l) : -EPIPE;
 
 	loop_lock();
-	w->busy_since = 0;
-	w->cur = NULL;
+	pool_leave(w);
 	if (r < 0 && !(events & EPOLLIN)) {
 		client_detach(l);	/* EPOLLHUP: every task of the filter is gone */
 	} else if (r < 0) {

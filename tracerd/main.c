@@ -20,7 +20,6 @@
 #include "log.h"
 #include "loop.h"
 #include "options.h"
-#include "resolve.h"
 #include "tidcache.h"
 #include "tracerd.h"
 
@@ -109,7 +108,6 @@ static int setup_self(void)
 	r = ident_at(daemon_cfg.self_rootfd, "", AT_EMPTY_PATH, &daemon_cfg.self_root);
 	if (r < 0)
 		return log_error_errno(r, "statx /");
-	resolve_set_top(&daemon_cfg.self_root);
 	r = target_self_creds(&daemon_cfg.self_creds);
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/status");

@@ -105,7 +105,7 @@ static int within(const struct resolve_out *out, const struct creds *adopted)
 
 	if (adopted)
 		creds_restore(&daemon_cfg.self_creds);
-	r = resolve_within(out->parentfd, daemon_cfg.roots, daemon_cfg.nroots);
+	r = resolve_within(out->parentfd, daemon_cfg.roots, daemon_cfg.nroots, &daemon_cfg.self_root);
 	if (adopted && creds_adopt(adopted) < 0)
 		return -EPERM;
 	return r;

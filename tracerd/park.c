@@ -49,8 +49,7 @@ void park_try(struct worker *w, struct listener *l)
 	l->parker = w;
 	l->inuse++;
 	w->parked = l;
-	w->kick = w->readded = false;
-	w->last_call = loop_now_ms();
+	w->kick = w->readded = false;	/* last_call: set by pool_leave just now */
 	atomic_store(&pool.leader, (unsigned)spare);
 	pthread_cond_broadcast(&pool.cond);
 }
@@ -87,47 +86,33 @@ static bool unpark(struct worker *w)
 	return true;
 }
 
-/* One parked call: RECV and answer, bracketed for the watchdog. */
-static void park_call(struct worker *w, struct listener *l)
-{
-	if (notif_recv(w->x, l->it.fd) <= 0)
-		return;
-	loop_lock();
-	w->busy_since = loop_now_ms();
-	w->cur = l;
-	loop_unlock();
-	notif_answer(w->x, l->it.fd, l->id);
-	loop_lock();
-	w->busy_since = 0;
-	w->cur = NULL;
-	w->last_call = loop_now_ms();
-	loop_unlock();
-}
-
-/* Serve the parked listener's calls as they come. */
+/* Serve the parked listener's calls as they come: RECV and answer,
+ * bracketed for the watchdog like the leader's calls. */
 void park_serve(struct worker *w)
 {
 	struct listener *l = w->parked;
 	eventfd_t v;
 
-	for (;;) {
+	loop_lock();
+	while (!((w->kick || l->dead || pool.stopping) && unpark(w))) {
 		struct pollfd p[2] = { { .fd = l->it.fd, .events = POLLIN },
 				       { .fd = w->kickfd, .events = POLLIN } };
+		bool call;
 
-		loop_lock();
-		if ((w->kick || l->dead || pool.stopping) && unpark(w))
-			break;
 		loop_unlock();
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents)
+		if (poll(p, 2, -1) > 0 && p[1].revents)
 			(void)eventfd_read(w->kickfd, &v);
-		if (p[0].revents & POLLIN) {
-			park_call(w, l);
-		} else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			loop_lock();
-			client_detach(l);	/* every task of the filter is gone */
+		call = (p[0].revents & POLLIN) && notif_recv(w->x, l->it.fd) > 0;
+		loop_lock();
+		if (call) {
+			pool_enter(w, l);
 			loop_unlock();
+			notif_answer(w->x, l->it.fd, l->id);
+			loop_lock();
+			pool_leave(w);
+		} else if (!(p[0].revents & POLLIN) &&
+			   (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			client_detach(l);	/* every task of the filter is gone */
 		}
 	}
 	loop_unlock();

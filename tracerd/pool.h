@@ -17,7 +17,7 @@ struct worker {
 	uint64_t busy_since;	/* ms, 0 when idle (pool lock) */
 	struct listener *cur;
 	struct listener *parked;	/* serving only it (park.c; pool lock) */
-	uint64_t last_call;	/* ms, when a parked call ended */
+	uint64_t last_call;	/* ms, when its last call ended */
 	bool kick;		/* leave the parked listener (pool lock) */
 	bool readded;		/* the parked listener is back in the set */
 	int kickfd;		/* eventfd: wakes the parked thread's poll */
@@ -42,6 +42,10 @@ extern enum arming arming;
 
 /* The last user of a detached listener frees it (pool lock held). */
 void pool_release(struct listener *l);
+/* w is inside a call of l from now on / no more, for the watchdog (pool
+ * lock held). */
+void pool_enter(struct worker *w, struct listener *l);
+void pool_leave(struct worker *w);
 /* An idle spare to take the epoll set, or -1 (pool lock held). */
 int pool_idle_spare(unsigned except);
 

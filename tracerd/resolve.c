@@ -218,23 +218,14 @@ static bool is_root(const struct ident *id, const struct ident *roots, unsigned 
 	return false;
 }
 
-static struct ident top;	/* tracerd's own root: ".." of it is itself */
-static bool have_top;
-
-void resolve_set_top(const struct ident *root)
-{
-	top = *root;
-	have_top = true;
-}
-
 /* Is the directory fd one of the roots or beneath one? Each level is one
  * statx of "..", "../..", ... relative to fd: a result equal to a root
  * proves that, at that moment, fd lay that many levels below it, which
  * is what an fd-by-fd walk proves too, at a third of the syscalls. A
- * level equal to the one before is the top, and so is tracerd's own root
- * (known: one statx less per denied call). Deeper than a path can hold,
- * the walk goes on from an fd opened there. */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots)
+ * level equal to the one before is the top, and so is top when given
+ * (tracerd's own root: one statx less per denied call). Deeper than a
+ * path can hold, the walk goes on from an fd opened there. */
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top)
 {
 	char up[PATH_MAX];
 	struct ident id, prev;
@@ -247,7 +238,7 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots)
 			r = 1;
 			break;
 		}
-		if (have_top && ident_eq(&id, &top))
+		if (top && ident_eq(&id, top))
 			break;	/* r == 0: outside every root */
 		if (depth == MAX_DEPTH) {
 			r = -ELOOP;

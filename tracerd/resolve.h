@@ -45,11 +45,8 @@ bool ident_eq(const struct ident *a, const struct ident *b);
 int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_out *out);
 
 /* Is the directory fd one of roots or beneath one? Walks up with "..",
- * stopping at a repeated identity; 1 inside, 0 outside, -errno (EACCES,
- * or -ELOOP past 4096 levels). */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots);
-
-/* tracerd's own root, where resolve_within's walk up ends at once. */
-void resolve_set_top(const struct ident *root);
+ * stopping at a repeated identity or at top (NULL: none); 1 inside, 0
+ * outside, -errno (EACCES, or -ELOOP past 4096 levels). */
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top);
 
 #endif

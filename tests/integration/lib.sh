@@ -63,6 +63,18 @@ poll() {
 	return 1
 }
 
+# sleeping_threads: how many threads of tracerd sleep inside a call (the
+# test hooks' nanosleep or clock_nanosleep)
+sleeping_threads() {
+	local f nr n=0
+	for f in /proc/"${TRACERD_SIGPID:-$TRACERD_PID}"/task/*/syscall; do
+		read -r nr _ 2>/dev/null <"$f" || continue
+		case $nr in 35 | 230) n=$((n + 1)) ;; esac
+	done
+	echo "$n"
+}
+sleeping_at_least() { [ "$(sleeping_threads)" -ge "$1" ]; }
+
 # in_syscall PID NR: is PID inside syscall NR (blocked in it)?
 in_syscall() { read -r nr _ 2>/dev/null <"/proc/$1/syscall" && [ "$nr" = "$2" ]; }
 
@@ -462,6 +474,16 @@ audit_q() {
 
 audit_count() {
 	audit_q "$@" | wc -l
+}
+
+# expect_in_out IN OUT: a program that made IN (inside the roots) and was
+# refused OUT exited 1; IN exists, OUT does not, each has its record.
+expect_in_out() {
+	assert_rc 1
+	assert_dir "$1"
+	assert_absent "$2"
+	expect_record path="$1" decision=emulated errno=null
+	expect_record path="$2" decision=denied errno=EPERM
 }
 
 # expect_record FILTER...: exactly one record matches (calls are unique by path).

@@ -94,11 +94,7 @@ test_stop_cont() {
 
 test_fallbacks_work() {
 	run sup mkdir "$IN/nk" "$XT/nk"
-	assert_rc 1
-	assert_dir "$IN/nk"
-	assert_absent "$XT/nk"
-	expect_record path="$IN/nk" decision=emulated errno=null
-	expect_record path="$XT/nk" decision=denied errno=EPERM
+	expect_in_out "$IN/nk" "$XT/nk"
 }
 
 test_other_pidns() {

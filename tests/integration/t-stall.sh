@@ -12,17 +12,6 @@ MKDIR_NR=83	# x86_64
 MARK=stallme
 exec 5>&1	# figures for the TAP stream (a test's own output goes to its log)
 
-# tracerd threads sleeping inside a call (the stall hook's nanosleep)
-stalled_threads() {
-	local f nr n=0
-	for f in /proc/"$TRACERD_PID"/task/*/syscall; do
-		read -r nr _ 2>/dev/null <"$f" || continue
-		case $nr in 35 | 230) n=$((n + 1)) ;; esac
-	done
-	echo "$n"
-}
-stalled_at_least() { [ "$(stalled_threads)" -ge "$1" ]; }
-
 stall_lines() { grep -c 'answering threads\{0,1\} \(are\|is\) stalled' "$TRACERD_ERR"; }
 has_stall_line() { [ "$(stall_lines)" -ge 1 ]; }
 
@@ -32,14 +21,14 @@ has_stall_line() { [ "$(stall_lines)" -ge 1 ]; }
 stall_call() {
 	local n=$1 before pid
 	need_prog sig
-	before=$(stalled_threads)
+	before=$(sleeping_threads)
 	sup "$PROGS/sig" "$IN/$n" >"$T/$n.out" 2>"$T/$n.err" &
 	printf -v "BG_$n" %s $!
 	poll has_line "$T/$n.out" 1 || fail "sig did not start ($n)"
 	pid=$(head -n 1 "$T/$n.out")
 	printf -v "SPID_$n" %s "$pid"
 	poll in_syscall "$pid" $MKDIR_NR || fail "$n is not in mkdir"
-	poll stalled_at_least $((before + 1)) || { dump_tracerd; fail "tracerd does not stall on $n"; }
+	poll sleeping_at_least $((before + 1)) || { dump_tracerd; fail "tracerd does not stall on $n"; }
 }
 
 # stall_wait NAME: the background `sig` ends; its mkdir gave 0, the
@@ -138,7 +127,7 @@ all_stalled() {
 	for ((i = 1; i <= k; i++)); do
 		stall_call ${MARK}$i
 	done
-	poll stalled_at_least "$k" || { dump_tracerd; fail "not all $k threads stalled"; }
+	poll sleeping_at_least "$k" || { dump_tracerd; fail "not all $k threads stalled"; }
 	gated_go
 	t_go=$(now_ms)
 	# tracerd had a leader-stall check (100 ms) and a tick (200 ms) to
