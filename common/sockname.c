@@ -54,3 +54,29 @@ socklen_t sockname_addr(const char *name, struct sockaddr_un *addr)
 	memcpy(addr->sun_path + 1, name, len);
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
 }
+
+size_t sockname_escape(const char *name, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; *name && n + 4 < cap; name++) {
+		unsigned char c = (unsigned char)*name;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out[n++] = (char)c;
+			continue;
+		}
+		out[n++] = '\\';
+		if (c == '\\') {
+			out[n++] = '\\';
+			continue;
+		}
+		out[n++] = 'x';
+		out[n++] = hex[c >> 4];
+		out[n++] = hex[c & 15];
+	}
+	if (cap)
+		out[n] = '\0';
+	return n;
+}

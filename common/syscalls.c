@@ -5,9 +5,9 @@
 #include "syscalls.h"
 
 const struct syscalls_row syscalls_table[] = {
-	{ AUDIT_ARCH_X86_64, "x86_64", 0x40000000U, 83, 258, { 425, 426, 427 } },
-	{ AUDIT_ARCH_I386, "i386", 0, 39, 296, { 425, 426, 427 } },
-	{ AUDIT_ARCH_AARCH64, "aarch64", 0, SYSCALLS_NONE, 34, { 425, 426, 427 } },
+	{ AUDIT_ARCH_X86_64, "x86_64", 0x40000000U, 64, 83, 258, { 425, 426, 427 } },
+	{ AUDIT_ARCH_I386, "i386", 0, 32, 39, 296, { 425, 426, 427 } },
+	{ AUDIT_ARCH_AARCH64, "aarch64", 0, 64, SYSCALLS_NONE, 34, { 425, 426, 427 } },
 };
 const unsigned syscalls_table_len = sizeof(syscalls_table) / sizeof(syscalls_table[0]);
 
@@ -43,4 +43,11 @@ const char *syscalls_kind_name(enum syscalls_kind kind)
 		break;
 	}
 	return "other";
+}
+
+uint64_t syscalls_arg(uint32_t arch, uint64_t reg)
+{
+	const struct syscalls_row *row = syscalls_row(arch);
+
+	return row && row->bits == 32 ? (uint32_t)reg : reg;
 }

@@ -45,7 +45,7 @@ static void say(const char *name, const struct handoff_err *e, int warning, cons
 	if (warning)
 		add(&l, "warning: ");
 	add(&l, "socket @");
-	add(&l, name);
+	l.len += sockname_escape(name, l.buf + l.len, sizeof(l.buf) - 1 - l.len);
 	add(&l, ": ");
 	add(&l, e->what);
 	if (e->status) {

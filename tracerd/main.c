@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -136,6 +137,25 @@ static int listen_on(const char *name)
 	return fd;
 }
 
+/* Who holds the name: the kernel gives the listener's uid and pid to a
+ * client (SO_PEERCRED). Nothing is sent to it. */
+static void name_squatter(const char *name, const char *shown)
+{
+	struct sockaddr_un addr;
+	socklen_t len = sockname_addr(name, &addr), cl = sizeof(struct ucred);
+	struct ucred uc;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, len) == 0 &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &cl) == 0 && uc.pid > 0)
+		log_error("socket @%s is already served by uid %u (pid %d)", shown,
+			  (unsigned)uc.uid, (int)uc.pid);
+	else
+		log_error("socket @%s is already served", shown);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* READY=1 to $NOTIFY_SOCKET, without libsystemd. */
 static void notify_ready(void)
 {
@@ -177,7 +197,7 @@ static int open_log(const struct options *o)
 
 int main(int argc, char **argv)
 {
-	char err[256], name[SOCKNAME_MAX + 1];
+	char err[256], name[SOCKNAME_MAX + 1], shown[4 * SOCKNAME_MAX + 1];
 	struct options o;
 	int fd, r;
 
@@ -194,25 +214,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tracerd: the socket name must be 1-107 bytes\n");
 		return 2;
 	}
+	sockname_escape(name, shown, sizeof(shown));
 	if (open_roots(&o) < 0)
 		return 2;
+	/* A program of the same uid must not ptrace tracerd or reach its
+	 * memory and fds through /proc. */
+	(void)prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, not death */
 	share_fds(o.threads);
 	if (setup_self() < 0)
 		return 1;
 	fd = listen_on(name);
 	if (fd == -EADDRINUSE) {
-		log_error("socket @%s is already served", name);
+		name_squatter(name, shown);
 		return 3;
 	}
 	if (fd < 0)
-		return log_error_errno(fd, "cannot listen on @%s", name), 1;
+		return log_error_errno(fd, "cannot listen on @%s", shown), 1;
 	if (open_log(&o) < 0)
 		return 1;
 	r = loop_start(fd, o.threads);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
-	log_info("listening on @%s", name);
+	log_info("listening on @%s", shown);
 	notify_ready();
 	r = loop_supervise();
 	(void)audit_event("stop", getpid(), NULL);

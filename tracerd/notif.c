@@ -64,11 +64,11 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	c->created = false;
 	if (c->kind == SYSCALLS_MKDIRAT) {
 		c->dirfd = (int)(uint32_t)req->data.args[0];
-		c->path_ptr = req->data.args[1];
+		c->path_ptr = syscalls_arg(c->arch, req->data.args[1]);
 		c->mode = (unsigned)req->data.args[2];
 	} else {
 		c->dirfd = 0;
-		c->path_ptr = req->data.args[0];
+		c->path_ptr = syscalls_arg(c->arch, req->data.args[0]);
 		c->mode = (unsigned)req->data.args[1];
 	}
 }

@@ -130,6 +130,26 @@ static long proc_net_unix_flags(const char *name)
 	return found;
 }
 
+/* Control bytes, non-ASCII and backslashes cannot break a diagnostic line
+ * or reach a terminal raw; the output is cut, never overrun. */
+static void test_escape(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(sockname_escape("x\ny\033[31m", out, sizeof(out)), 14);
+	assert_string_equal(out, "x\\x0ay\\x1b[31m");
+	sockname_escape("a\\b\xff\x7f", out, sizeof(out));
+	assert_string_equal(out, "a\\\\b\\xff\\x7f");
+	sockname_escape("plain-name_1", out, sizeof(out));
+	assert_string_equal(out, "plain-name_1");
+	/* room for 4 more bytes is needed before an escape starts */
+	assert_int_equal(sockname_escape("\n\n\n", out, 6), 4);
+	assert_string_equal(out, "\\x0a");
+	assert_int_equal(sockname_escape("abcdef", out, 4), 0);
+	assert_string_equal(out, "");
+}
+
 static void test_bind_connect(void **state)
 {
 	char name[SOCKNAME_MAX + 1], bad[64];
@@ -176,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_bind_connect),
 	};
 

@@ -92,6 +92,20 @@ static void test_table_shape(void **state)
 	assert_true(SYSCALLS_PROBE_ERRNO > 1000 && SYSCALLS_PROBE_ERRNO <= 4095);
 }
 
+/* A 32-bit call takes the low halves of the registers (int 0x80 from a
+ * 64-bit process with the upper halves set); a 64-bit call all of them. */
+static void test_arg_width(void **state)
+{
+	const uint64_t reg = 0x1234567890abcdefULL;
+
+	(void)state;
+	assert_true(syscalls_arg(AUDIT_ARCH_I386, reg) == 0x90abcdefULL);
+	assert_true(syscalls_arg(AUDIT_ARCH_X86_64, reg) == reg);
+	assert_true(syscalls_arg(AUDIT_ARCH_AARCH64, reg) == reg);
+	for (unsigned i = 0; i < syscalls_table_len; i++)
+		assert_true(syscalls_table[i].bits == 32 || syscalls_table[i].bits == 64);
+}
+
 static void test_classify_rows(void **state)
 {
 	(void)state;
@@ -150,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_table_shape),
 		cmocka_unit_test(test_classify_rows),
+		cmocka_unit_test(test_arg_width),
 		cmocka_unit_test(test_unknown_arch),
 		cmocka_unit_test(test_kind_name),
 	};
