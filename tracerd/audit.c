@@ -1,9 +1,17 @@
 /* The audit log writer. Records and any truncation are serialized under one
  * lock, each record is one write(2) on an O_APPEND fd, and a record that
  * cannot be written is never silently dropped: the caller answers EPERM,
- * the line goes to stderr and a `lost-records` event follows later. */
+ * the line goes to stderr and a `lost-records` event follows later.
+ *
+ * Space for the records of creations is reserved ahead with
+ * fallocate(FALLOC_FL_KEEP_SIZE): a creation first claims room for its
+ * record, so the write after the directory exists cannot fail for space
+ * on a full filesystem. The log is only ever a regular file, opened with
+ * O_NOFOLLOW and O_NONBLOCK: a FIFO or a symlink put in its place by a
+ * program of the same uid cannot wedge or redirect tracerd. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,10 +24,18 @@
 #include "call.h"
 #include "log.h"
 
+#define RESERVE_CHUNK (1024 * 1024)	/* fallocate'd at a time */
+#define RESERVE_LOW (256 * 1024)	/* top up below this much unclaimed room */
+
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
 static int audit_fd = -1;
 static char audit_path[PATH_MAX];
 static unsigned long audit_lost;
+static bool audit_gone;		/* deleted and not re-creatable: no writes */
+static bool reserve_off;	/* stdout, or a filesystem without fallocate */
+static off_t reserve_end;	/* the file has blocks up to here */
+static off_t file_end;		/* where the next record goes */
+static size_t claimed;		/* room promised to creations in flight */
 
 /* mkdir -p for the log's parent, 0700. */
 static int make_parents(const char *path)
@@ -79,12 +95,81 @@ found:
 	return 0;
 }
 
+/* Only a regular file, never through a symlink, never blocking on open
+ * (a FIFO would); -EINVAL for anything that is not a regular file. */
 static int open_log(void)
 {
-	int fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	int fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
+				  O_NOFOLLOW | O_NONBLOCK, 0600);
+	struct stat st;
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
 }
+
+/* A new fd: the reservation starts again from its end. */
+static void reserve_reset(void)
+{
+	off_t end = audit_fd > STDERR_FILENO ? lseek(audit_fd, 0, SEEK_END) : -1;
+
+	reserve_off = end < 0;
+	file_end = end < 0 ? 0 : end;
+	reserve_end = file_end;
+}
+
+/* Keep at least need bytes of room beyond the claims: fallocate more when
+ * less than RESERVE_LOW is left. Fails with -ENOSPC (or the filesystem's
+ * error) only when the room is not there. */
+static int reserve_locked(size_t need)
+{
+	off_t left = reserve_end - file_end - (off_t)claimed, end;
+
+
+	if (reserve_off || left >= (off_t)(need + RESERVE_LOW))
+		return 0;
+	end = lseek(audit_fd, 0, SEEK_END);	/* resync: others may append */
+	if (end >= 0 && end != file_end) {
+		file_end = end;
+		left = reserve_end - file_end - (off_t)claimed;
+	}
+	if (fallocate(audit_fd, FALLOC_FL_KEEP_SIZE, file_end,
+		      (off_t)(claimed + need + RESERVE_CHUNK)) == 0) {
+		reserve_end = file_end + (off_t)(claimed + need + RESERVE_CHUNK);
+		return 0;
+	}
+	if (errno == EOPNOTSUPP) {
+		log_warn("the audit log's filesystem cannot reserve space (fallocate): "
+			 "a full filesystem can lose records, ignoring");
+		reserve_off = true;
+		return 0;
+	}
+	return left >= (off_t)need ? 0 : -errno;
+}
+
+void audit_unclaim(size_t n)
+{
+	pthread_mutex_lock(&audit_lock);
+	claimed -= n < claimed ? n : claimed;
+	pthread_mutex_unlock(&audit_lock);
+}
+
+int audit_claim(size_t n)
+{
+	int r;
+
+	pthread_mutex_lock(&audit_lock);
+	r = audit_gone ? -ENOENT : reserve_locked(n);
+	if (r == 0)
+		claimed += n;
+	pthread_mutex_unlock(&audit_lock);
+	return r;
+}
+
 
 int audit_open(const char *path, size_t *torn)
 {
@@ -93,6 +178,7 @@ int audit_open(const char *path, size_t *torn)
 	*torn = 0;
 	if (strcmp(path, "-") == 0) {
 		audit_fd = STDOUT_FILENO;
+		reserve_reset();
 		return 0;
 	}
 	if (strlen(path) >= sizeof(audit_path))
@@ -110,6 +196,8 @@ int audit_open(const char *path, size_t *torn)
 		return r;
 	}
 	audit_fd = fd;
+	reserve_reset();
+	(void)reserve_locked(0);
 	return 0;
 }
 
@@ -120,7 +208,9 @@ void audit_close(void)
 	audit_fd = -1;
 }
 
-/* Reopen a log that was deleted (or renamed away) under us. */
+/* Reopen a log that was deleted under us. While it cannot be re-created
+ * (a FIFO or a symlink in its place), nothing is written: records to a
+ * deleted file would be records nobody can read. Said once per change. */
 static void reopen_if_gone(void)
 {
 	struct stat st;
@@ -128,13 +218,20 @@ static void reopen_if_gone(void)
 
 	if (audit_fd <= STDERR_FILENO || fstat(audit_fd, &st) < 0 || st.st_nlink > 0)
 		return;
+	(void)make_parents(audit_path);
 	fd = open_log();
 	if (fd < 0) {
-		log_error_errno(fd, "audit log %s was deleted and cannot be recreated", audit_path);
+		if (!audit_gone)
+			log_error("audit log %s was deleted and cannot be recreated: %s; calls "
+				  "are refused until it can", audit_path,
+				  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		audit_gone = true;
 		return;
 	}
 	close(audit_fd);
 	audit_fd = fd;
+	audit_gone = false;
+	reserve_reset();
 	log_warn("audit log %s was deleted; recreated it", audit_path);
 }
 
@@ -143,14 +240,20 @@ static void reopen_if_gone(void)
 static int write_locked(const char *line, size_t len)
 {
 	struct stat st;
-	ssize_t n = write(audit_fd, line, len);
+	ssize_t n;
 
-	if (n == (ssize_t)len)
+	if (audit_gone)
+		return -ENOENT;
+	n = write(audit_fd, line, len);
+	if (n == (ssize_t)len) {
+		file_end += n;
 		return 0;
+	}
 	if (n < 0)
 		return -errno;
 	if (audit_fd > STDERR_FILENO && fstat(audit_fd, &st) == 0 && st.st_size >= n)
 		(void)!ftruncate(audit_fd, st.st_size - n);
+	reserve_reset();
 	return -ENOSPC;
 }
 
@@ -172,12 +275,14 @@ static int flush_lost_locked(void)
 	return r;
 }
 
-int audit_write(const char *line, size_t len)
+int audit_write(const char *line, size_t len, size_t claim)
 {
 	int r;
 
 	pthread_mutex_lock(&audit_lock);
+	claimed -= claim < claimed ? claim : claimed;	/* the write uses it */
 	reopen_if_gone();
+	(void)reserve_locked(0);
 	r = flush_lost_locked();
 	if (r == 0)
 		r = write_locked(line, len);
@@ -244,7 +349,17 @@ int audit_event(const char *event, pid_t pid, const char *reason)
 	n = json_end(&j);
 	if (n < 0)
 		return n;
-	return audit_write(buf, (size_t)n);
+	return audit_write(buf, (size_t)n, 0);
+}
+
+size_t audit_record_bound(const struct call *c)
+{
+	size_t n = (c->path_ok ? strlen(c->path) : 0) +
+		   (c->have_resolved ? strlen(c->resolved) : 0);
+
+	if (c->have_facts)
+		n += strlen(c->exe) + strlen(c->comm) + strlen(c->cwd);
+	return 768 + 6 * n;	/* the keys and numbers, every byte escaped */
 }
 
 int audit_record(const struct call *c, char *buf, size_t cap)

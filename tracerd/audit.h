@@ -16,10 +16,18 @@
 int audit_open(const char *path, size_t *torn);
 void audit_close(void);
 
-/* Write one complete line. On failure the line goes to stderr as
- * `audit-lost: ...` and the loss is counted; the next successful write
- * is preceded by a `lost-records` event. 0 or -errno. */
-int audit_write(const char *line, size_t len);
+/* Claim room for the record of a creation before creating: 0 when the
+ * log has n bytes reserved on disk for it, else -errno (a full
+ * filesystem: do not create). */
+int audit_claim(size_t n);
+/* Give a claim back without writing. */
+void audit_unclaim(size_t n);
+
+/* Write one complete line, releasing claim bytes claimed for it (0 for
+ * none). On failure the line goes to stderr as `audit-lost: ...` and the
+ * loss is counted; the next successful write is preceded by a
+ * `lost-records` event. 0 or -errno. */
+int audit_write(const char *line, size_t len, size_t claim);
 
 /* Start a line with "ts". */
 void audit_begin(struct jbuf *j, char *buf, size_t cap);
@@ -28,6 +36,9 @@ void audit_begin(struct jbuf *j, char *buf, size_t cap);
 int audit_event(const char *event, pid_t pid, const char *reason);
 
 struct call;
+/* At least the length of the call's record as it will be, once decided. */
+size_t audit_record_bound(const struct call *c);
+
 /* Format the record of one call into buf. Its length, or -ENOSPC. */
 int audit_record(const struct call *c, char *buf, size_t cap);
 

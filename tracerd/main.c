@@ -115,6 +115,8 @@ static int setup_self(void)
 	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 	daemon_cfg.stall_marker = getenv("TRACERD_TEST_STALL");
 	daemon_cfg.stall_ms = stall ? (unsigned)strtoul(stall, NULL, 10) : 3000;
+	daemon_cfg.stall_after = getenv("TRACERD_TEST_STALL_AT") &&
+				 !strcmp(getenv("TRACERD_TEST_STALL_AT"), "after-create");
 	daemon_cfg.yama = yama_scope() >= 1;
 	daemon_cfg.adopt = creds_can_adopt(&daemon_cfg.self_creds);
 	return 0;
@@ -189,6 +191,11 @@ static int open_log(const struct options *o)
 		return log_error_errno(r, "no default log path (set --log, XDG_STATE_HOME or HOME)");
 	}
 	r = audit_open(path, &torn);
+	if (r == -EINVAL)
+		return log_error("cannot open the audit log '%s': not a regular file", path), -EINVAL;
+	if (r == -ELOOP)
+		return log_error("cannot open the audit log '%s': a symbolic link (not followed)",
+				 path), -ELOOP;
 	if (r < 0)
 		return log_error_errno(r, "cannot open the audit log '%s'", path);
 	snprintf(why, sizeof(why), "cut a torn last line of %zu bytes", torn);

@@ -91,9 +91,10 @@ static void test_delay(void)
 		sleep_ms(daemon_cfg.delay_ms);
 }
 
-static void test_stall(const struct call *c)
+static void test_stall(const struct call *c, bool after)
 {
-	if (daemon_cfg.stall_marker && strstr(c->path, daemon_cfg.stall_marker))
+	if (daemon_cfg.stall_marker && after == daemon_cfg.stall_after &&
+	    strstr(c->path, daemon_cfg.stall_marker))
 		sleep_ms(daemon_cfg.stall_ms);
 }
 
@@ -135,11 +136,22 @@ static void decide(struct call *c, int procfd, struct resolve_out *out,
 			f.probe = emulate_probe(out->parentfd, out->last);
 			continue;
 		case POLICY_CREATE:
-			test_stall(c);
+			/* room for the record first: once the directory
+			 * exists, its record must be writable */
+			out->claim = audit_record_bound(c);
+			r = audit_claim(out->claim);
+			if (r < 0) {
+				out->claim = 0;
+				policy_error(c, EPERM, r == -ENOENT ? "the audit log cannot be written" :
+					     "no room for the record in the audit log");
+				break;
+			}
+			test_stall(c, false);
 			r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
 			c->decision = DECISION_EMULATED;
 			c->err = -r;
 			c->created = r == 0;
+			test_stall(c, true);
 			break;
 		case POLICY_ANSWER:
 			break;
@@ -235,6 +247,19 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		tidcache_put(&f, false);
 }
 
+/* A record that could not be written: the directory made for it is
+ * removed again. When that fails too (the target's other thread put a
+ * file in it), the directory exists: the answer is the truth, 0, and the
+ * loss is on stderr and counted. Returns whether it stays. */
+static bool unrecorded(const struct call *c, const struct resolve_out *out)
+{
+	if (!c->created || unlinkat(out->parentfd, out->last, AT_REMOVEDIR) == 0)
+		return false;
+	log_error_errno(-errno, "a directory made for pid %d exists without its record "
+			"(it could not be removed)", (int)c->tid);
+	return true;
+}
+
 int notif_recv(struct notif_ctx *x, int listener)
 {
 	memset(x->req, 0, daemon_cfg.notif_size);
@@ -250,18 +275,17 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 
 	call_init(c, x->req);
 	x->out.parentfd = -1;
+	x->out.claim = 0;
 	test_delay();
 	evaluate(c, listener, owner, &x->out);
 	n = audit_record(c, x->line, sizeof(x->line));
-	if (n < 0)
+	if (n < 0) {
 		log_error("a record did not fit in %zu bytes: call of pid %d answered EPERM",
 			  sizeof(x->line), (int)c->tid);
-	if (n < 0 || audit_write(x->line, (size_t)n) < 0) {
-		/* no record, no directory, no success */
-		if (c->created)
-			(void)unlinkat(x->out.parentfd, x->out.last, AT_REMOVEDIR);
-		c->err = EPERM;
+		audit_unclaim(x->out.claim);
 	}
+	if ((n < 0 || audit_write(x->line, (size_t)n, x->out.claim) < 0) && !unrecorded(c, &x->out))
+		c->err = EPERM;	/* no record, no directory, no success */
 	if (x->out.parentfd >= 0)
 		close(x->out.parentfd);
 	memset(x->resp, 0, daemon_cfg.resp_size);

@@ -33,6 +33,7 @@ struct resolve_out {
 	char last[PATH_MAX];
 	enum last_type type;
 	const char *deny;	/* set with -EPERM: a magic link we refuse */
+	size_t claim;		/* room claimed in the log for the record */
 };
 
 /* Identity of fd (name "" ) or of dirfd/name. 0 or -errno. */

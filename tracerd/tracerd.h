@@ -20,6 +20,7 @@ struct daemon {
 	unsigned delay_ms;		/* test-only: delay before answering */
 	const char *stall_marker;	/* test-only: stall creations whose path has it */
 	unsigned stall_ms;
+	bool stall_after;		/* test-only: stall after the creation instead */
 	int yama;			/* Yama ptrace_scope >= 1 */
 	bool adopt;			/* can take a target's credentials */
 };

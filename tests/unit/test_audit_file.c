@@ -109,8 +109,8 @@ static void test_create(void **state)
 	snprintf(sub, sizeof(sub), "%s/a/b", dir);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
-	assert_int_equal(audit_write("{\"a\":1}\n", 8), 0);
-	assert_int_equal(audit_write("{\"b\":2}\n", 8), 0);
+	assert_int_equal(audit_write("{\"a\":1}\n", 8, 0), 0);
+	assert_int_equal(audit_write("{\"b\":2}\n", 8, 0), 0);
 	slurp(path);
 	assert_string_equal(content, "{\"a\":1}\n{\"b\":2}\n");
 }
@@ -126,7 +126,7 @@ static void test_append(void **state)
 	put_file(path, "{\"old\":1}\n", 10);
 	assert_int_equal(audit_open(path, &torn), 0);
 	assert_int_equal(torn, 0);
-	assert_int_equal(audit_write("{\"new\":1}\n", 10), 0);
+	assert_int_equal(audit_write("{\"new\":1}\n", 10, 0), 0);
 	slurp(path);
 	assert_string_equal(content, "{\"old\":1}\n{\"new\":1}\n");
 }
@@ -161,7 +161,7 @@ static void test_torn(void **state)
 	torn_case(big, sizeof(big), sizeof(big) - 8, 8);
 	big[8000] = '\n';
 	torn_case(big, sizeof(big), sizeof(big) - 8001, 8001);
-	assert_int_equal(audit_write("{\"c\":3}\n", 8), 0);
+	assert_int_equal(audit_write("{\"c\":3}\n", 8, 0), 0);
 	slurp(path);
 	assert_int_equal(content_len, 8009);
 }
@@ -217,7 +217,7 @@ static int captured(int which, const char *l)
 	saved = dup(which);
 	assert_true(saved >= 0);
 	assert_int_equal(dup2(fd, which), which);
-	r = audit_write(l, strlen(l));
+	r = audit_write(l, strlen(l), 0);
 	fflush(which == 1 ? stdout : stderr);
 	assert_int_equal(dup2(saved, which), which);
 	close(saved);
@@ -274,7 +274,7 @@ static void test_short_write(void **state)
 
 	(void)state;
 	assert_int_equal(audit_open(path, &torn), 0);
-	assert_int_equal(audit_write(l2, strlen(l2)), 0);
+	assert_int_equal(audit_write(l2, strlen(l2), 0), 0);
 	inject.fd = log_fd();
 	inject.fail = 2;
 	assert_int_equal(captured(2, l1), -ENOSPC);
@@ -282,7 +282,7 @@ static void test_short_write(void **state)
 	slurp(path);
 	assert_string_equal(content, l2);
 	inject.fail = 0;
-	assert_int_equal(audit_write(l2, strlen(l2)), 0);
+	assert_int_equal(audit_write(l2, strlen(l2), 0), 0);
 	slurp(path);
 	assert_int_equal(lines_valid(), 3);
 	nl = strchr(content, '\n');
@@ -361,7 +361,7 @@ static void *writer(void *arg)
 				 "..............................................................."
 				 ".......................................");
 
-		if (audit_write(l, (size_t)n) < 0)
+		if (audit_write(l, (size_t)n, 0) < 0)
 			return (void *)1;
 	}
 	return NULL;
