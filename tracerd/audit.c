@@ -122,13 +122,14 @@ static void reserve_reset(void)
 	reserve_end = file_end;
 }
 
-/* Keep at least need bytes of room beyond the claims: fallocate more when
- * less than RESERVE_LOW is left. Fails with -ENOSPC (or the filesystem's
- * error) only when the room is not there. */
+/* Keep at least need bytes of room beyond the claims: fallocate a chunk
+ * more when less than RESERVE_LOW is left, or, on a filesystem too full
+ * for a chunk, just what the claims need. Fails (-ENOSPC or the
+ * filesystem's error) only when the room is not there. */
 static int reserve_locked(size_t need)
 {
 	off_t left = reserve_end - file_end - (off_t)claimed, end;
-
+	off_t want[2] = { (off_t)(claimed + need + RESERVE_CHUNK), (off_t)(claimed + need) };
 
 	if (reserve_off || left >= (off_t)(need + RESERVE_LOW))
 		return 0;
@@ -137,16 +138,18 @@ static int reserve_locked(size_t need)
 		file_end = end;
 		left = reserve_end - file_end - (off_t)claimed;
 	}
-	if (fallocate(audit_fd, FALLOC_FL_KEEP_SIZE, file_end,
-		      (off_t)(claimed + need + RESERVE_CHUNK)) == 0) {
-		reserve_end = file_end + (off_t)(claimed + need + RESERVE_CHUNK);
-		return 0;
-	}
-	if (errno == EOPNOTSUPP) {
-		log_warn("the audit log's filesystem cannot reserve space (fallocate): "
-			 "a full filesystem can lose records, ignoring");
-		reserve_off = true;
-		return 0;
+	for (int i = 0; i < 2 && want[i] > 0; i++) {
+		if (fallocate(audit_fd, FALLOC_FL_KEEP_SIZE, file_end, want[i]) == 0) {
+			if (file_end + want[i] > reserve_end)
+				reserve_end = file_end + want[i];
+			return 0;
+		}
+		if (errno == EOPNOTSUPP) {
+			log_warn("the audit log's filesystem cannot reserve space (fallocate): "
+				 "a full filesystem can lose records, ignoring");
+			reserve_off = true;
+			return 0;
+		}
 	}
 	return left >= (off_t)need ? 0 : -errno;
 }

@@ -16,6 +16,8 @@ enum decision {
 	DECISION_ERROR,		/* could not be evaluated */
 };
 
+#define CALL_MAX_PIDNS 33	/* the kernel nests pid namespaces 32 deep */
+
 struct call {
 	/* the notification */
 	uint64_t id;
@@ -29,6 +31,8 @@ struct call {
 	/* the target */
 	pid_t tgid;
 	pid_t ns_tgid, ns_tid;	/* the ids in the target's own pid namespace */
+	pid_t nstgid[CALL_MAX_PIDNS], nspid[CALL_MAX_PIDNS];	/* every namespace's */
+	unsigned nslevels;
 	uid_t fsuid;
 	mode_t umask;
 	char path[PATH_MAX];	/* NUL-terminated when path_ok */
@@ -37,6 +41,7 @@ struct call {
 	char exe[PATH_MAX];
 	char cwd[PATH_MAX];
 	bool have_facts;	/* exe/comm/cwd were read */
+	bool have_cwd;		/* cwd is the path of the cwd fd resolution used */
 
 	/* the resolution */
 	char resolved[2 * PATH_MAX];

@@ -21,6 +21,8 @@
 #include "log.h"
 #include "loop.h"
 #include "options.h"
+#include "roots.h"
+#include "target.h"
 #include "tidcache.h"
 #include "tracerd.h"
 
@@ -55,25 +57,17 @@ static void share_fds(unsigned threads)
 	client_set_limits(n > fixed + 1 ? (unsigned)(n - fixed) : 1, (unsigned)pending);
 }
 
-/* Each allowed root is known by its identity, taken now: a symlink given
- * with --allow names the directory it points to at start. */
+/* Each allowed root is known by its identity, taken now and pinned: a
+ * symlink given with --allow names the directory it points to at start. */
 static int open_roots(const struct options *o)
 {
 	static const char *const def[] = { "/tmp" };
 	const char *const *dirs = o->nallow ? o->allow : def;
-	unsigned n = o->nallow ? o->nallow : 1;
+	unsigned n = o->nallow ? o->nallow : 1, bad = 0;
+	int r = roots_open(dirs, n, &bad);
 
-	for (unsigned i = 0; i < n; i++) {
-		int fd = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC), r;
-
-		if (fd < 0)
-			return log_error_errno(-errno, "--allow '%s'", dirs[i]);
-		r = ident_at(fd, "", AT_EMPTY_PATH, &daemon_cfg.roots[i]);
-		close(fd);
-		if (r < 0)
-			return log_error_errno(r, "--allow '%s': statx", dirs[i]);
-	}
-	daemon_cfg.nroots = n;
+	if (r < 0)
+		return log_error_errno(r, "--allow '%s'", dirs[bad]);
 	return 0;
 }
 
@@ -92,6 +86,7 @@ static int yama_scope(void)
 
 static int setup_self(void)
 {
+	static struct target_buf self_buf;	/* holds our groups for ever */
 	struct seccomp_notif_sizes sizes;
 	const char *delay = getenv("TRACERD_TEST_DELAY_MS");
 	const char *stall = getenv("TRACERD_TEST_STALL_MS");
@@ -109,9 +104,12 @@ static int setup_self(void)
 	r = ident_at(daemon_cfg.self_rootfd, "", AT_EMPTY_PATH, &daemon_cfg.self_root);
 	if (r < 0)
 		return log_error_errno(r, "statx /");
-	r = target_self_creds(&daemon_cfg.self_creds);
+	r = target_self_creds(&daemon_cfg.self_creds, &self_buf);
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/status");
+	r = ident_at(AT_FDCWD, "/proc/self/ns/user", 0, &daemon_cfg.self_userns);
+	if (r < 0)
+		return log_error_errno(r, "cannot read /proc/self/ns/user");
 	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 	daemon_cfg.stall_marker = getenv("TRACERD_TEST_STALL");
 	daemon_cfg.stall_ms = stall ? (unsigned)strtoul(stall, NULL, 10) : 3000;

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "notif.h"
 #include "policy.h"
+#include "roots.h"
 #include "resolve.h"
 #include "target.h"
 #include "tidcache.h"
@@ -42,6 +43,7 @@ void notif_ctx_free(struct notif_ctx *x)
 		return;
 	free(x->req);
 	free(x->resp);
+	target_buf_free(&x->tbuf);
 	free(x);
 }
 
@@ -100,26 +102,30 @@ static void test_stall(const struct call *c, bool after)
 
 /* Is the judged parent inside a root? tracerd's own judgement, so it is
  * made with tracerd's credentials even while the thread acts as the target. */
-static int within(const struct resolve_out *out, const struct creds *adopted)
+static int within(const struct resolve_out *out)
 {
-	int r;
+	const struct creds *t = creds_suspend(&daemon_cfg.self_creds);
+	int r = roots_within(out->parentfd);
 
-	if (adopted)
-		creds_restore(&daemon_cfg.self_creds);
-	r = resolve_within(out->parentfd, daemon_cfg.roots, daemon_cfg.nroots, &daemon_cfg.self_root);
-	if (adopted && creds_adopt(adopted) < 0)
-		return -EPERM;
-	return r;
+	return creds_resume(t) < 0 ? -EPERM : r;
 }
 
-/* Resolve, ask the policy what it needs, create or answer. adopted: the
- * target's credentials this thread has taken, or NULL. */
-static void decide(struct call *c, int procfd, struct resolve_out *out,
-		   const struct creds *adopted)
+/* The probe and the creation act on the judged parent: as the target,
+ * with its namespace's capabilities only where they count there. */
+static int on_parent(const struct resolve_out *out)
+{
+	return creds_for_dir(out->parentfd) < 0 ? -EPERM : 0;
+}
+
+/* Resolve, ask the policy what it needs, create or answer, acting as the
+ * target (itself or adopted). */
+static void decide(struct call *c, int procfd, struct resolve_out *out, struct target_buf *tb)
 {
 	struct resolve_in in = {
-		.procfd = procfd, .ns_tgid = c->ns_tgid, .ns_tid = c->ns_tid,
-		.self_rootfd = daemon_cfg.self_rootfd, .self_root = daemon_cfg.self_root,
+		.procfd = procfd, .nstgid = c->nstgid, .nspid = c->nspid,
+		.nslevels = c->nslevels, .self_rootfd = daemon_cfg.self_rootfd,
+		.self_root = daemon_cfg.self_root, .self = &daemon_cfg.self_creds,
+		.scratch = tb,
 	};
 	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN };
 	int r;
@@ -130,10 +136,12 @@ static void decide(struct call *c, int procfd, struct resolve_out *out,
 	for (;;) {
 		switch (policy_decide(&f, c)) {
 		case POLICY_NEED_WITHIN:
-			f.within = within(out, adopted);
+			f.within = within(out);
 			continue;
 		case POLICY_NEED_PROBE:
-			f.probe = emulate_probe(out->parentfd, out->last);
+			f.probe = on_parent(out);
+			if (f.probe == 0)
+				f.probe = emulate_probe(out->parentfd, out->last);
 			continue;
 		case POLICY_CREATE:
 			/* room for the record first: once the directory
@@ -147,7 +155,9 @@ static void decide(struct call *c, int procfd, struct resolve_out *out,
 				break;
 			}
 			test_stall(c, false);
-			r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
+			r = on_parent(out);
+			if (r == 0)
+				r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
 			c->decision = DECISION_EMULATED;
 			c->err = -r;
 			c->created = r == 0;
@@ -164,9 +174,9 @@ static void decide(struct call *c, int procfd, struct resolve_out *out,
  * confirms the thread is still ours; kept fds whose reads fail belonged
  * to an earlier holder of the tid: forget them and open anew. */
 static int read_status(struct call *c, int listener, uint64_t owner, struct tid_fds *f,
-		       struct creds *cr)
+		       struct creds *cr, struct target_buf *tb)
 {
-	int r = target_status(f->status, c, cr);
+	int r = target_status(f->status, c, cr, tb);
 
 	if (r < 0 && !f->fresh) {
 		tidcache_put(f, true);
@@ -177,8 +187,11 @@ static int read_status(struct call *c, int listener, uint64_t owner, struct tid_
 		}
 		if (!target_valid(listener, c->id))
 			return -ESRCH;
-		r = target_status(f->status, c, cr);
+		r = target_status(f->status, c, cr, tb);
 	}
+	/* capabilities count only relative to the target's user namespace */
+	if (r >= 0 && cr->cap_eff)
+		r = target_userns(f->proc, &daemon_cfg.self_userns, cr, tb);
 	return r;
 }
 
@@ -200,7 +213,8 @@ static bool path_verdict(struct call *c, int r, bool creds)
  * trusted only once NOTIF_ID_VALID confirmed the thread is still ours:
  * the status and facts through fds opened before the check, the path
  * read by tid before it. */
-static void evaluate(struct call *c, int listener, uint64_t owner, struct resolve_out *out)
+static void evaluate(struct call *c, int listener, uint64_t owner, struct resolve_out *out,
+		     struct target_buf *tb)
 {
 	struct tid_fds f;
 	struct creds cr;
@@ -216,7 +230,7 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		return policy_error(c, EPERM, "tracerd is out of file descriptors or memory");
 	if (r < 0)
 		return policy_error(c, EPERM, "target vanished");
-	r = read_status(c, listener, owner, &f, &cr);
+	r = read_status(c, listener, owner, &f, &cr, tb);
 	if (r >= 0) {
 		target_facts(f.proc, c);
 		r = target_read_path(c);
@@ -233,16 +247,18 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		c->decision = DECISION_EMULATED;
 		c->err = ENOENT;
 	} else if (creds) {
-		decide(c, f.proc, out, NULL);
+		decide(c, f.proc, out, tb);
 	} else if (!daemon_cfg.adopt) {
 		policy_error(c, EPERM, "credentials");
 	} else if (creds_adopt(&cr) < 0) {
 		creds_restore(&daemon_cfg.self_creds);	/* a partial switch */
 		policy_error(c, EPERM, "credentials");
 	} else {
-		decide(c, f.proc, out, &cr);
+		decide(c, f.proc, out, tb);
 		creds_restore(&daemon_cfg.self_creds);
 	}
+	if (c->have_facts)
+		target_cwd(f.proc, c);
 	if (f.proc >= 0)
 		tidcache_put(&f, false);
 }
@@ -277,7 +293,7 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	x->out.parentfd = -1;
 	x->out.claim = 0;
 	test_delay();
-	evaluate(c, listener, owner, &x->out);
+	evaluate(c, listener, owner, &x->out, &x->tbuf);
 	n = audit_record(c, x->line, sizeof(x->line));
 	if (n < 0) {
 		log_error("a record did not fit in %zu bytes: call of pid %d answered EPERM",

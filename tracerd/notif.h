@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "call.h"
 #include "resolve.h"
+#include "target.h"
 
 /* The buffers of one answering thread, allocated once. */
 struct notif_ctx {
@@ -15,6 +16,7 @@ struct notif_ctx {
 	struct seccomp_notif_resp *resp;
 	struct call call;
 	struct resolve_out out;	/* the judged parent, open until answered */
+	struct target_buf tbuf;	/* status text, groups, id maps */
 	char line[AUDIT_LINE_MAX];
 };
 

@@ -20,27 +20,11 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "fdutil.h"
 #include "resolve.h"
 #include "walk.h"
 
 #define MAX_DEPTH 4096
-
-int ident_at(int dirfd, const char *name, int at_flags, struct ident *out)
-{
-	struct statx st;
-
-	if (statx(dirfd, name, at_flags | AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID, &st) < 0)
-		return -errno;
-	out->mnt = (st.stx_mask & STATX_MNT_ID) ? st.stx_mnt_id : 0;
-	out->dev = ((uint64_t)st.stx_dev_major << 32) | st.stx_dev_minor;
-	out->ino = st.stx_ino;
-	return 0;
-}
-
-bool ident_eq(const struct ident *a, const struct ident *b)
-{
-	return a->mnt == b->mnt && a->dev == b->dev && a->ino == b->ino;
-}
 
 /* Split c->path into the parent part (left in rest) and the last name. */
 static void split(const char *path, char *rest, size_t cap, struct resolve_out *out)
@@ -65,47 +49,35 @@ static void split(const char *path, char *rest, size_t cap, struct resolve_out *
 	rest[start] = '\0';
 }
 
-/* The canonical base of a relative path, as seen from the target's root:
- * strip the target's root (as tracerd sees it) from tracerd's view. */
-static void canon_base(int procfd, const char *seen, bool same_root, struct canon *k)
-{
-	char root[PATH_MAX];
-	ssize_t n;
-	size_t rl;
+/* What is opened as tracerd before acting as the target: the target's
+ * root and the base of a relative path, with their paths as tracerd sees
+ * them (from the fds, so they name what is used). */
+struct base {
+	int rootfd, fd;		/* fd: -1 for an absolute path */
+	struct ident root;
+	bool same_root;
+	char root_seen[PATH_MAX];
+};
 
-	canon_set(k, seen[0] == '/' ? seen : "/");
-	if (seen[0] != '/')
-		k->bad = true;
-	if (same_root)
-		return;
-	n = readlinkat(procfd, "root", root, sizeof(root) - 1);
-	if (n <= 0) {
-		k->bad = true;
-		return;
-	}
-	root[n] = '\0';
-	rl = (size_t)n;
-	if (rl == 1)
-		return;
-	if (strncmp(seen, root, rl) || (seen[rl] != '/' && seen[rl] != '\0'))
-		k->bad = true;
-	else
-		canon_set(k, seen[rl] ? seen + rl : "/");
+static void base_close(struct base *b, const struct resolve_in *in)
+{
+	if (b->rootfd >= 0 && b->rootfd != in->self_rootfd)
+		close(b->rootfd);
+	if (b->fd >= 0)
+		close(b->fd);
 }
 
 /* The directory a relative path starts from: the thread's cwd, or the
  * mkdirat dirfd (an int: AT_FDCWD, else any negative -> EBADF). */
-static int open_base(const struct resolve_in *in, struct call *c, bool same_root, struct canon *k)
+static int open_base(const struct resolve_in *in, const struct call *c)
 {
-	char name[32], seen[PATH_MAX];
+	char name[32];
 	struct stat st;
-	ssize_t n;
-	int fd;
+	_cleanup_close_ int fd = -1;
 
 	if (c->kind != SYSCALLS_MKDIRAT || c->dirfd == AT_FDCWD) {
 		fd = walk_open(in->procfd, "cwd", O_DIRECTORY);
-		canon_base(in->procfd, c->cwd, same_root, k);
-		return fd < 0 ? -EPERM : fd;
+		return fd < 0 ? -EPERM : TAKE_FD(fd);
 	}
 	if (c->dirfd < 0)
 		return -EBADF;
@@ -113,14 +85,51 @@ static int open_base(const struct resolve_in *in, struct call *c, bool same_root
 	fd = walk_open(in->procfd, name, 0);
 	if (fd < 0)
 		return fd == -ENOENT ? -EBADF : -EPERM;
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(fd);
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
 		return -ENOTDIR;
+	return TAKE_FD(fd);
+}
+
+static int open_root(const struct resolve_in *in, struct base *b)
+{
+	if (ident_at(in->procfd, "root", 0, &b->root) < 0)
+		return -EPERM;
+	b->same_root = ident_eq(&b->root, &in->self_root);
+	strcpy(b->root_seen, "/");
+	if (b->same_root) {
+		b->rootfd = in->self_rootfd;
+		return 0;
 	}
-	n = readlinkat(in->procfd, name, seen, sizeof(seen) - 1);
-	seen[n > 0 ? n : 0] = '\0';
-	canon_base(in->procfd, seen, same_root, k);
-	return fd;
+	b->rootfd = walk_open(in->procfd, "root", O_DIRECTORY);
+	if (b->rootfd < 0)
+		return -EPERM;
+	(void)walk_fd_path(b->rootfd, b->root_seen, sizeof(b->root_seen));
+	return 0;
+}
+
+/* As tracerd: the /proc links of the target need ptrace access, which
+ * its own credentials need not give (CAP_SYS_PTRACE is never added to
+ * them). The strings come from the fds opened here. */
+static int open_bases(const struct resolve_in *in, struct call *c, struct base *b,
+		      struct canon *k)
+{
+	const struct creds *t = creds_suspend(in->self);
+	int r = open_root(in, b);
+
+	if (r == 0 && c->path[0] != '/') {
+		r = b->fd = open_base(in, c);
+		if (r >= 0) {
+			canon_fd(k, b->fd, b->root_seen);
+			if (c->kind != SYSCALLS_MKDIRAT || c->dirfd == AT_FDCWD)
+				c->have_cwd = walk_fd_path(b->fd, c->cwd, sizeof(c->cwd)) == 0;
+			r = 0;
+		}
+	} else if (r == 0) {
+		canon_set(k, "/");
+	}
+	if (creds_resume(t) < 0)
+		r = -EPERM;
+	return r;
 }
 
 static int fast_path(int dirfd, const char *parent)
@@ -134,35 +143,29 @@ static int fast_path(int dirfd, const char *parent)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-static int start_walk(struct walk *w, struct call *c, bool absolute, bool same_root,
-		      struct canon *k, const char **deny)
+static int slow_path(const struct resolve_in *in, struct walk *w, const struct base *b,
+		     struct canon *k, const char **deny)
 {
-	int cur, r;
+	struct procid proc = {
+		.procfd = in->procfd, .nstgid = in->nstgid, .nspid = in->nspid,
+		.nslevels = in->nslevels, .scratch = in->scratch,
+	};
+	int cur = b->fd >= 0 ? fcntl(b->fd, F_DUPFD_CLOEXEC, 3) :
+			       fcntl(b->rootfd, F_DUPFD_CLOEXEC, 3), r;
 
-	if (same_root) {
-		w->rootfd = w->in->self_rootfd;
-	} else {
-		w->rootfd = walk_open(w->in->procfd, "root", O_DIRECTORY);
-		if (w->rootfd < 0)
-			return -EPERM;
+	if (cur < 0)
+		return -errno;
+	w->proc = &proc;
+	w->self = in->self;
+	w->suspended = w->in_target_proc = false;
+	w->rootfd = b->rootfd;
+	w->root = b->root;
+	w->root_seen = b->root_seen;
+	r = walk(w, &cur, k, deny);
+	if (r < 0) {
+		close(cur);
+		return r;
 	}
-	if (absolute) {
-		cur = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
-		canon_set(k, "/");
-		if (cur < 0)
-			cur = -errno;
-	} else {
-		cur = open_base(w->in, c, same_root, k);
-	}
-	if (cur >= 0) {
-		r = walk(w, &cur, k, deny);
-		if (r < 0) {
-			close(cur);
-			cur = r;
-		}
-	}
-	if (!same_root)
-		close(w->rootfd);
 	return cur;
 }
 
@@ -170,51 +173,51 @@ int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_o
 {
 	struct walk w;	/* large: no initializer, so no memset per call */
 	struct canon k = { .buf = c->resolved, .cap = sizeof(c->resolved) };
-	bool absolute = c->path[0] == '/', same_root;
-	int fd = -1, r;
+	struct base b = { .rootfd = -1, .fd = -1 };
+	int fd = -ELOOP, r;
 
-	w.in = in;
 	w.links = 0;
 	w.depth = 0;
 	out->parentfd = -1;
 	out->deny = NULL;
 	c->have_resolved = false;
 	split(c->path, w.str[0], sizeof(w.str[0]), out);
-	r = ident_at(in->procfd, "root", 0, &w.root);
-	if (r < 0)
-		return -EPERM;
-	same_root = ident_eq(&w.root, &in->self_root);
-	if (same_root) {
-		int base = absolute ? in->self_rootfd : open_base(in, c, true, &k);
-
-		if (base < 0)
-			return base;
-		fd = fast_path(base, w.str[0]);
-		if (!absolute)
-			close(base);
-		else
-			canon_set(&k, "/");
+	r = open_bases(in, c, &b, &k);
+	if (r < 0) {
+		base_close(&b, in);
+		return r;
+	}
+	/* the kernel's own walk, when nothing in it needs the target's view
+	 * (another root, procfs, symlinks, capabilities per inode) */
+	if (b.same_root && !creds_per_inode()) {
+		fd = fast_path(b.fd >= 0 ? b.fd : in->self_rootfd, w.str[0]);
 		if (fd >= 0)
 			canon_walk(&k, w.str[0]);
 		else if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN && fd != -ENOSYS)
-			return fd;
+			return base_close(&b, in), fd;
 	}
 	if (fd < 0) {
-		fd = start_walk(&w, c, absolute, same_root, &k, &out->deny);
-		if (fd < 0)
-			return fd;
+		fd = slow_path(in, &w, &b, &k, &out->deny);
 	}
+	base_close(&b, in);
+	if (fd < 0)
+		return fd;
 	canon_push(&k, out->last, strlen(out->last));
 	c->have_resolved = !k.bad;
 	out->parentfd = fd;
 	return 0;
 }
 
-static bool is_root(const struct ident *id, const struct ident *roots, unsigned n)
+static bool is_root(const struct ident *id, const struct ident *roots, unsigned n,
+		    unsigned *which)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (ident_eq(id, &roots[i]))
+	for (unsigned i = 0; i < n; i++) {
+		if (ident_eq(id, &roots[i])) {
+			if (which)
+				*which = i;
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -225,7 +228,8 @@ static bool is_root(const struct ident *id, const struct ident *roots, unsigned 
  * level equal to the one before is the top, and so is top when given
  * (tracerd's own root: one statx less per denied call). Deeper than a
  * path can hold, the walk goes on from an fd opened there. */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top)
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top,
+		   unsigned *which)
 {
 	char up[PATH_MAX];
 	struct ident id, prev;
@@ -234,7 +238,7 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots, const str
 
 	r = ident_at(fd, "", AT_EMPTY_PATH, &id);
 	for (unsigned depth = 0; r == 0; depth++) {
-		if (is_root(&id, roots, nroots)) {
+		if (is_root(&id, roots, nroots, which)) {
 			r = 1;
 			break;
 		}

@@ -9,12 +9,9 @@
 #include <sys/types.h>
 
 #include "call.h"
-
-struct ident {
-	uint64_t mnt;
-	uint64_t dev;
-	uint64_t ino;
-};
+#include "creds.h"
+#include "ident.h"
+#include "target.h"
 
 enum last_type {
 	LAST_NORM,
@@ -23,9 +20,13 @@ enum last_type {
 
 struct resolve_in {
 	int procfd;		/* /proc/TID of the target */
-	pid_t ns_tgid, ns_tid;	/* the target's ids in its own pid namespace */
+	const pid_t *nstgid, *nspid;	/* its ids in each pid namespace tracerd
+					 * sees (tracerd's first, its own last) */
+	unsigned nslevels;
 	int self_rootfd;	/* tracerd's "/" */
 	struct ident self_root;
+	const struct creds *self;	/* tracerd's own (NULL: never switch) */
+	struct target_buf *scratch;	/* for procfs reads; may be NULL */
 };
 
 struct resolve_out {
@@ -36,18 +37,19 @@ struct resolve_out {
 	size_t claim;		/* room claimed in the log for the record */
 };
 
-/* Identity of fd (name "" ) or of dirfd/name. 0 or -errno. */
-int ident_at(int dirfd, const char *name, int at_flags, struct ident *out);
-bool ident_eq(const struct ident *a, const struct ident *b);
-
 /* 0 with out->parentfd open and c->resolved filled, or -errno to answer
  * as the kernel would (ENOENT, ENOTDIR, ELOOP, EACCES, EBADF, ...), or
- * -EPERM with out->deny set. */
+ * -EPERM with out->deny set. The target's root and the base of a relative
+ * path (cwd or dirfd) are opened first, as tracerd; c->resolved is built
+ * from those very fds and the names the walk opened, and for a relative
+ * mkdir c->cwd is the path of the cwd fd that was used (c->have_cwd). */
 int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_out *out);
 
 /* Is the directory fd one of roots or beneath one? Walks up with "..",
- * stopping at a repeated identity or at top (NULL: none); 1 inside, 0
- * outside, -errno (EACCES, or -ELOOP past 4096 levels). */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top);
+ * stopping at a repeated identity or at top (NULL: none); 1 inside (with
+ * *which the root's index, when which is given), 0 outside, -errno
+ * (EACCES, or -ELOOP past 4096 levels). */
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top,
+		   unsigned *which);
 
 #endif

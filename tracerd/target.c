@@ -112,43 +112,53 @@ static int cmp_gid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void parse_groups(const char *s, struct creds *cr)
+/* Groups into b's array, grown as needed; the count, or -ENOMEM. */
+static int parse_groups(const char *s, struct target_buf *b)
 {
+	unsigned n = 0;
 	char *end;
 
-	cr->ngroups = 0;
 	for (;;) {
 		unsigned long g = strtoul(s, &end, 10);
 
 		if (end == s)
 			break;
-		if (cr->ngroups == TARGET_MAX_GROUPS) {
-			cr->groups_overflow = true;
-			break;
+		if (n == b->groups_cap) {
+			unsigned cap = b->groups_cap ? 2 * b->groups_cap : 64;
+			gid_t *p = reallocarray(b->groups, cap, sizeof(gid_t));
+
+			if (!p)
+				return -ENOMEM;
+			b->groups = p;
+			b->groups_cap = cap;
 		}
-		cr->groups[cr->ngroups++] = (gid_t)g;
+		b->groups[n++] = (gid_t)g;
 		s = end;
 	}
-	qsort(cr->groups, cr->ngroups, sizeof(gid_t), cmp_gid);
+	qsort(b->groups, n, sizeof(gid_t), cmp_gid);
+	return (int)n;
 }
 
-/* The last of the numbers on a line: the id in the innermost namespace. */
-static long last_number(const char *s)
+/* Every number on a line into ids (at most CALL_MAX_PIDNS): the ids in
+ * each pid namespace from the reader's down to the task's own. Returns
+ * the count; the last one is the innermost. */
+static unsigned all_numbers(const char *s, pid_t *ids)
 {
-	long v = -1;
+	unsigned n = 0;
 	char *end;
 
 	for (;;) {
 		long x = strtol(s, &end, 10);
 
-		if (end == s)
-			return v;
-		v = x;
+		if (end == s || n == CALL_MAX_PIDNS)
+			return n;
+		ids[n++] = (pid_t)x;
 		s = end;
 	}
 }
 
-/* The n-th (0-based) decimal number after s, or -1. */
+/* The n-th (0-based) decimal number after s, or -1 (also for one that
+ * does not fit in 32 bits: no id does). */
 static long nth_number(const char *s, const char *end, int n)
 {
 	long v = -1;
@@ -158,8 +168,11 @@ static long nth_number(const char *s, const char *end, int n)
 			s++;
 		if (s == end)
 			return -1;
-		for (v = 0; s < end && *s >= '0' && *s <= '9'; s++)
+		for (v = 0; s < end && *s >= '0' && *s <= '9'; s++) {
 			v = v * 10 + (*s - '0');
+			if (v > 0xffffffffL)
+				return -1;
+		}
 	}
 	return v;
 }
@@ -185,7 +198,7 @@ static void parse_name(const char *v, const char *end, char *out, size_t cap)
 
 /* One "Key:\tvalue" line of status; returns 1 for each required key. */
 static int parse_line(const char *k, size_t klen, const char *v, const char *end,
-		      struct call *c, struct creds *cr)
+		      struct call *c, struct creds *cr, struct target_buf *b)
 {
 #define KEY(lit) (klen == sizeof(lit) - 1 && !memcmp(k, lit, klen))
 	if (KEY("Name")) {
@@ -204,11 +217,21 @@ static int parse_line(const char *k, size_t klen, const char *v, const char *end
 		cr->fsgid = (gid_t)nth_number(v, end, 3);
 		return 1;
 	} else if (KEY("Groups")) {
-		parse_groups(v, cr);
+		int n = parse_groups(v, b);
+
+		if (n < 0)
+			return -1000;	/* more than every key: never complete */
+		cr->ngroups = (unsigned)n;
+		cr->groups = b->groups;
 	} else if (KEY("NStgid")) {
-		c->ns_tgid = (pid_t)last_number(v);
+		c->nslevels = all_numbers(v, c->nstgid);
+		c->ns_tgid = c->nslevels ? c->nstgid[c->nslevels - 1] : -1;
 	} else if (KEY("NSpid")) {
-		c->ns_tid = (pid_t)last_number(v);
+		unsigned n = all_numbers(v, c->nspid);
+
+		c->ns_tid = n ? c->nspid[n - 1] : -1;
+		if (n != c->nslevels)	/* both lines list the same namespaces */
+			c->nslevels = 0;
 	} else if (KEY("CapEff")) {
 		cr->cap_eff = strtoull(v, NULL, 16);
 		return 1;
@@ -219,7 +242,8 @@ static int parse_line(const char *k, size_t klen, const char *v, const char *end
 
 /* Parse the status lines we need, one pass up to CapEff (the last of
  * them); returns how many of the 6 required were found. */
-static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr)
+static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr,
+			struct target_buf *b)
 {
 	char *p = buf, *end = buf + len;
 	int found = 0;
@@ -233,7 +257,7 @@ static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr)
 		*nl = '\0';
 		colon = memchr(p, ':', (size_t)(nl - p));
 		if (colon) {
-			found += parse_line(p, (size_t)(colon - p), colon + 1, nl, c, cr);
+			found += parse_line(p, (size_t)(colon - p), colon + 1, nl, c, cr, b);
 			if (colon - p == 6 && !memcmp(p, "CapEff", 6))
 				break;
 		}
@@ -242,21 +266,51 @@ static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr)
 	return found;
 }
 
-int target_status(int statusfd, struct call *c, struct creds *out)
+ssize_t target_read_file(int fd, struct target_buf *b)
 {
-	char buf[4096];
-	ssize_t n = pread(statusfd, buf, sizeof(buf) - 1, 0);
+	for (;;) {
+		ssize_t n;
+		char *p;
+
+		if (b->status_cap) {
+			n = pread(fd, b->status, b->status_cap - 1, 0);
+			if (n < 0)
+				return -errno;
+			if ((size_t)n < b->status_cap - 1) {
+				b->status[n] = '\0';
+				return n;
+			}
+		}
+		if (b->status_cap >= TARGET_STATUS_MAX)
+			return -E2BIG;
+		p = realloc(b->status, b->status_cap ? 2 * b->status_cap : 4096);
+		if (!p)
+			return -ENOMEM;
+		b->status = p;
+		b->status_cap = b->status_cap ? 2 * b->status_cap : 4096;
+	}
+}
+
+int target_status(int statusfd, struct call *c, struct creds *out, struct target_buf *b)
+{
+	ssize_t n = target_read_file(statusfd, b);
 
 	memset(out, 0, sizeof(*out));
 	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (parse_status(buf, (size_t)n, c, out) != 6)
+		return (int)n;
+	if (parse_status(b->status, (size_t)n, c, out, b) != 6)
 		return -EPROTO;
 	return 0;
 }
 
-int target_self_creds(struct creds *out)
+void target_buf_free(struct target_buf *b)
+{
+	free(b->status);
+	free(b->groups);
+	memset(b, 0, sizeof(*b));
+}
+
+int target_self_creds(struct creds *out, struct target_buf *b)
 {
 	struct call c;
 	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
@@ -264,25 +318,62 @@ int target_self_creds(struct creds *out)
 
 	if (fd < 0)
 		return -errno;
-	r = target_status(fd, &c, out);
+	r = target_status(fd, &c, out, b);
 	close(fd);
+	return r;
+}
+
+static int read_map(int procfd, const char *name, struct idmap *m, struct target_buf *b)
+{
+	int fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = target_read_file(fd, b);
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	return creds_parse_map(b->status, m);
+}
+
+int target_userns(int procfd, const struct ident *self_ns, struct creds *cr,
+		  struct target_buf *b)
+{
+	struct ident ns;
+	int r = ident_at(procfd, "ns/user", 0, &ns);
+
+	if (r < 0)
+		return r;
+	cr->foreign_ns = !ident_eq(&ns, self_ns);
+	if (!cr->foreign_ns)
+		return 0;
+	/* the status text in b is parsed already: b->status is free */
+	r = read_map(procfd, "uid_map", &b->uids, b);
+	if (r == 0)
+		r = read_map(procfd, "gid_map", &b->gids, b);
+	cr->uids = &b->uids;
+	cr->gids = &b->gids;
 	return r;
 }
 
 void target_facts(int procfd, struct call *c)
 {
-	ssize_t n;
+	ssize_t n = readlinkat(procfd, "exe", c->exe, sizeof(c->exe) - 1);
 
-	n = readlinkat(procfd, "exe", c->exe, sizeof(c->exe) - 1);
 	c->exe[n > 0 ? n : 0] = '\0';
-	n = readlinkat(procfd, "cwd", c->cwd, sizeof(c->cwd) - 1);
-	c->cwd[n > 0 ? n : 0] = '\0';
+	c->cwd[0] = '\0';
+	c->have_cwd = false;
 	c->have_facts = true;
 }
 
-bool creds_equal(const struct creds *a, const struct creds *b)
+void target_cwd(int procfd, struct call *c)
 {
-	return a->fsuid == b->fsuid && a->fsgid == b->fsgid && a->cap_eff == b->cap_eff &&
-	       !a->groups_overflow && !b->groups_overflow && a->ngroups == b->ngroups &&
-	       !memcmp(a->groups, b->groups, a->ngroups * sizeof(gid_t));
+	ssize_t n;
+
+	if (c->have_cwd || procfd < 0)
+		return;
+	n = readlinkat(procfd, "cwd", c->cwd, sizeof(c->cwd) - 1);
+	c->cwd[n > 0 ? n : 0] = '\0';
+	c->have_cwd = true;
 }

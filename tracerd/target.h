@@ -8,20 +8,33 @@
 #include <sys/types.h>
 
 #include "call.h"
+#include "creds.h"
+#include "ident.h"
 
-#define TARGET_MAX_GROUPS 64
+/* The largest status file read: 65 536 groups of up to 10 digits, and
+ * the rest of the file. */
+#define TARGET_STATUS_MAX (1024 * 1024)
 
-struct creds {
-	uid_t fsuid;
-	gid_t fsgid;
-	unsigned ngroups;
-	gid_t groups[TARGET_MAX_GROUPS];	/* sorted */
-	uint64_t cap_eff;
-	bool groups_overflow;
+/* One reader's buffers, grown as a status file needs and kept: the
+ * status text and the groups a struct creds points into. */
+struct target_buf {
+	char *status;
+	size_t status_cap;
+	gid_t *groups;
+	unsigned groups_cap;
+	struct idmap uids, gids;	/* of a target in another user namespace */
 };
 
-/* tracerd's own credentials, for the comparison with a target's. */
-int target_self_creds(struct creds *out);
+void target_buf_free(struct target_buf *b);
+
+/* The whole of a /proc file into b->status (NUL-terminated): one pread,
+ * the buffer grown while it comes back full (groups can make a status
+ * ~700 KB). Its length, -E2BIG beyond TARGET_STATUS_MAX, or -errno. */
+ssize_t target_read_file(int fd, struct target_buf *b);
+
+/* tracerd's own credentials, for the comparison with a target's (the
+ * groups stay in b). */
+int target_self_creds(struct creds *out, struct target_buf *b);
 
 /* Is the notification still pending (so TID is still our thread)? */
 bool target_valid(int listener, uint64_t id);
@@ -35,13 +48,23 @@ int target_read_path(struct call *c);
  * read into buf of cap bytes. 0 when buf holds a NUL-terminated path. */
 int target_path_check(const char *buf, ssize_t n, size_t cap);
 
-/* Tgid, umask and credentials from an open /proc/TID/status. */
-int target_status(int statusfd, struct call *c, struct creds *out);
+/* Tgid, umask and credentials from an open /proc/TID/status, of any size
+ * and any number of groups (kept in b). 0, -EPROTO (a line missing),
+ * -E2BIG (beyond TARGET_STATUS_MAX), -ENOMEM or the read's -errno. */
+int target_status(int statusfd, struct call *c, struct creds *out, struct target_buf *b);
 
-/* exe and cwd for the audit record (best effort: "" when unknown); comm
- * comes with the status. */
+/* Is the target's user namespace (what its capabilities are relative to)
+ * tracerd's own, self_ns? If not, cr->foreign_ns is set and its uid_map
+ * and gid_map are read into b for creds_for_inode. 0 or -errno. */
+int target_userns(int procfd, const struct ident *self_ns, struct creds *cr,
+		  struct target_buf *b);
+
+/* exe for the audit record (best effort: "" when unknown); comm comes
+ * with the status, cwd from the resolution or target_cwd. */
 void target_facts(int procfd, struct call *c);
 
-bool creds_equal(const struct creds *a, const struct creds *b);
+/* cwd for the record when the resolution did not use (and name) the cwd
+ * fd: a relative mkdir's cwd is the very fd it was resolved from. */
+void target_cwd(int procfd, struct call *c);
 
 #endif

@@ -5,16 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "resolve.h"
-#include "target.h"
-
-#define TRACERD_MAX_ROOTS 64
+#include "creds.h"
+#include "ident.h"
 
 struct daemon {
-	struct ident roots[TRACERD_MAX_ROOTS];
-	unsigned nroots;
 	int self_rootfd;
 	struct ident self_root;
+	struct ident self_userns;	/* what a target's capabilities are relative to */
 	struct creds self_creds;
 	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
 	unsigned delay_ms;		/* test-only: delay before answering */

@@ -3,8 +3,13 @@
  * redirect what was checked). Symlinks are read and spliced by hand:
  * absolute ones restart at the target's root, ".." at the target's root
  * stays there, 40 links give ELOOP. In procfs, self and thread-self mean
- * the target, and a magic link is followed only under the target's own
- * /proc/PID. */
+ * the target as that procfs instance numbers it, and a magic link is
+ * followed only under the target's own /proc/N.
+ *
+ * Every lookup is made with the target's credentials, and with the
+ * capabilities of its user namespace only on directories that map into
+ * it; only inside the target's own /proc/N (where the kernel lets a
+ * process do anything to itself) does tracerd look up as itself. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +20,7 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "fdutil.h"
 #include "walk.h"
 
 #define MAX_LINKS 40
@@ -63,6 +69,52 @@ void canon_walk(struct canon *k, const char *p)
 		p += n;
 		p += strspn(p, "/");
 	}
+}
+
+int walk_fd_path(int fd, char *buf, size_t cap)
+{
+	char link[32];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, cap - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? 0 : n < 0 ? -errno : -EIO;
+}
+
+void canon_fd(struct canon *k, int fd, const char *root_seen)
+{
+	char seen[PATH_MAX];
+	size_t rl = root_seen ? strlen(root_seen) : 1;
+
+	(void)walk_fd_path(fd, seen, sizeof(seen));
+	canon_set(k, "/");
+	if (seen[0] != '/') {
+		k->bad = true;
+	} else if (rl <= 1) {
+		canon_set(k, seen);
+	} else if (strncmp(seen, root_seen, rl) || (seen[rl] != '/' && seen[rl] != '\0')) {
+		k->bad = true;	/* not below the target's root */
+	} else {
+		canon_set(k, seen[rl] ? seen + rl : "/");
+	}
+}
+
+/* Act as tracerd (self) or as the target for the next lookup in cur. */
+static int act(struct walk *w, bool self, int cur)
+{
+	int r;
+
+	if (self && !w->suspended) {
+		w->adopted = creds_suspend(w->self);
+		w->suspended = true;
+	} else if (!self && w->suspended) {
+		w->suspended = false;
+		r = creds_resume(w->adopted);
+		if (r < 0)
+			return -EPERM;
+	}
+	return self ? 0 : creds_for_dir(cur) < 0 ? -EPERM : 0;
 }
 
 static bool is_procfs(int fd, bool *is_top)
@@ -138,44 +190,44 @@ static int step_up(struct walk *w, int *cur, struct canon *k)
 	fd = walk_open(*cur, "..", O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0)
 		return fd;
-	close(*cur);
-	*cur = fd;
+	fdutil_replace(cur, fd);
+	w->in_target_proc = false;	/* up to the top of procfs at most */
 	canon_push(k, "..", 2);
 	return 0;
 }
 
-/* procfs: "self" and "thread-self" at its top mean the target. They are
- * symlinks there, so they count as links and are walked like one. */
-static int proc_self(struct walk *w, const char *name)
+/* procfs: "self" and "thread-self" at its top mean the target, as this
+ * instance numbers it. They are symlinks there, so they count as links
+ * and are walked like one. 1 when pushed, 0 for another name. */
+static int proc_self(struct walk *w, int top, const char *name, const char **deny)
 {
-	char *body;
+	bool thread = !strcmp(name, "thread-self");
 	int r;
 
-	if (strcmp(name, "self") && strcmp(name, "thread-self"))
+	if (!thread && strcmp(name, "self"))
 		return 0;
 	r = room(w);
+	if (r == 0)
+		r = act(w, true, top);
+	if (r == 0)
+		r = procid_self(w->proc, top, thread, w->str[w->depth], PATH_MAX);
+	if (r == -EPERM)
+		*deny = "procfs of a pid namespace above tracerd's";
 	if (r < 0)
 		return r;
-	body = w->str[w->depth];
-	if (!strcmp(name, "self"))
-		snprintf(body, PATH_MAX, "%d", (int)w->in->ns_tgid);
-	else
-		snprintf(body, PATH_MAX, "%d/task/%d", (int)w->in->ns_tgid, (int)w->in->ns_tid);
-	push(w);
-	return 1;
+	return push(w), 1;
 }
 
-/* A magic link under /proc/PID: followed only for the target itself, by
- * opening it; the identity rule then judges wherever it leads. */
-static int follow_magic(struct walk *w, int *cur, int linkfd, const char *name,
-			long proc_pid, struct canon *k, const char **deny)
+/* A magic link under /proc/N: followed only for the target itself, by
+ * opening it as tracerd (the kernel lets a process open its own); the
+ * identity rule then judges wherever it leads. */
+static int follow_magic(struct walk *w, int *cur, const char *name, struct canon *k,
+			const char **deny)
 {
-	char seen[PATH_MAX];
 	struct stat st;
-	ssize_t n;
 	int fd;
 
-	if (proc_pid != w->in->ns_tgid && proc_pid != w->in->ns_tid) {
+	if (!w->in_target_proc) {
 		*deny = "magic link of another process";
 		return -EPERM;
 	}
@@ -186,14 +238,9 @@ static int follow_magic(struct walk *w, int *cur, int linkfd, const char *name,
 		close(fd);
 		return -ENOTDIR;
 	}
-	n = readlinkat(linkfd, "", seen, sizeof(seen) - 1);
-	seen[n > 0 ? n : 0] = '\0';
-	if (seen[0] == '/')
-		canon_set(k, seen);
-	else
-		k->bad = true;
-	close(*cur);
-	*cur = fd;
+	canon_fd(k, fd, w->root_seen);
+	fdutil_replace(cur, fd);
+	w->in_target_proc = false;
 	return 0;
 }
 
@@ -211,47 +258,53 @@ static int follow_link(struct walk *w, int *cur, int linkfd, struct canon *k)
 
 		if (fd < 0)
 			return -errno;
-		close(*cur);
-		*cur = fd;
+		fdutil_replace(cur, fd);
+		w->in_target_proc = false;
 		canon_set(k, "/");
 	}
 	return push(w);
 }
 
-/* One normal component: a directory becomes cur, a link is followed. */
-static int step(struct walk *w, int *cur, const char *name, long proc_pid, bool in_proc,
+/* One normal component: a directory becomes cur, a link is followed.
+ * proc_top: cur is the top of a procfs, whose numeric entries are the
+ * processes (is this one the target?). */
+static int step(struct walk *w, int *cur, const char *name, bool in_proc, bool proc_top,
 		struct canon *k, const char **deny)
 {
+	_cleanup_close_ int fd = walk_open(*cur, name, O_NOFOLLOW);
 	struct stat st;
-	int fd = walk_open(*cur, name, O_NOFOLLOW), r;
+	int r;
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-	} else if (S_ISDIR(st.st_mode)) {
-		close(*cur);
-		*cur = fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode)) {
+		if (proc_top) {
+			r = act(w, true, fd);
+			r = r < 0 ? r : procid_is_target(w->proc, fd);
+			if (r < 0)
+				return r;
+			w->in_target_proc = r > 0;
+		}
+		fdutil_replace(cur, TAKE_FD(fd));
 		canon_push(k, name, strlen(name));
 		return 0;
-	} else if (!S_ISLNK(st.st_mode)) {
-		r = -ENOTDIR;
-	} else if ((r = room(w)) < 0) {
-		/* ELOOP */
-	} else if (in_proc) {
-		r = follow_magic(w, cur, fd, name, proc_pid, k, deny);
-	} else {
-		r = follow_link(w, cur, fd, k);
 	}
-	close(fd);
-	return r;
+	if (!S_ISLNK(st.st_mode))
+		return -ENOTDIR;
+	r = room(w);
+	if (r < 0)
+		return r;
+	if (in_proc && !proc_top)
+		return follow_magic(w, cur, name, k, deny);
+	return follow_link(w, cur, fd, k);
 }
 
 /* Walk w->str[0] from *cur. On success *cur is the parent directory. */
-int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
+static int walk_steps(struct walk *w, int *cur, struct canon *k, const char **deny)
 {
 	char name[NAME_MAX + 2];
-	long proc_pid = -1;
 	int n, r;
 
 	w->depth = 0;
@@ -261,6 +314,9 @@ int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
 
 		if (!strcmp(name, "."))
 			continue;
+		r = act(w, w->in_target_proc, *cur);
+		if (r < 0)
+			return r;
 		if (!strcmp(name, "..")) {
 			r = step_up(w, cur, k);
 			if (r < 0)
@@ -269,16 +325,23 @@ int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
 		}
 		in_proc = is_procfs(*cur, &top);
 		if (in_proc && top) {
-			r = proc_self(w, name);
+			r = proc_self(w, *cur, name, deny);
 			if (r < 0)
 				return r;
 			if (r > 0)
 				continue;
-			proc_pid = strtol(name, NULL, 10);
 		}
-		r = step(w, cur, name, proc_pid, in_proc && !top, k, deny);
+		r = step(w, cur, name, in_proc, in_proc && top, k, deny);
 		if (r < 0)
 			return r;
 	}
 	return n;
+}
+
+int walk(struct walk *w, int *cur, struct canon *k, const char **deny)
+{
+	int r = walk_steps(w, cur, k, deny);
+	int back = act(w, false, *cur);
+
+	return r < 0 ? r : back;
 }

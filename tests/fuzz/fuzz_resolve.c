@@ -55,6 +55,7 @@ struct seen {
 };
 
 static struct resolve_in in, in_used;
+static pid_t ids[2];
 static struct call call;
 static struct resolve_out out;
 static struct seen seen;
@@ -106,8 +107,11 @@ static void open_fds(void)
 	in.procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	in.self_rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	FUZZ_CHECK(in.procfd >= 0 && in.self_rootfd >= 0, "cannot open /proc/self or /");
-	in.ns_tgid = getpid();
-	in.ns_tid = gettid();
+	ids[0] = getpid();
+	ids[1] = gettid();
+	in.nstgid = &ids[0];
+	in.nspid = &ids[1];
+	in.nslevels = 1;
 	FUZZ_CHECK(ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) == 0,
 		   "cannot identify /");
 	dirfds[0] = open("d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -236,9 +240,9 @@ static void setup_call(const uint8_t *data, size_t size)
 	ssize_t l;
 
 	memset(&call, 0, sizeof(call));
-	call.tid = in.ns_tid;
-	call.ns_tgid = in.ns_tgid;
-	call.ns_tid = in.ns_tid;
+	call.tid = ids[1];
+	call.ns_tgid = ids[0];
+	call.ns_tid = ids[1];
 	memcpy(call.path, data, n);
 	call.path[n] = '\0';
 	call.path_ok = true;

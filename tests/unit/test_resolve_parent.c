@@ -16,6 +16,7 @@ static struct resolve_in in;
 static struct resolve_out out;
 static struct call c;
 static char cwd_saved[PATH_MAX];
+static pid_t ids[2];
 
 static int setup(void **state)
 {
@@ -25,8 +26,11 @@ static int setup(void **state)
 		return -1;
 	snprintf(p, sizeof(p), "/proc/self/task/%d", gettid());
 	in.procfd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	in.ns_tgid = getpid();
-	in.ns_tid = gettid();
+	ids[0] = getpid();
+	ids[1] = gettid();
+	in.nstgid = &ids[0];
+	in.nspid = &ids[1];
+	in.nslevels = 1;
 	in.self_rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (in.procfd < 0 || in.self_rootfd < 0 ||
 	    ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) < 0)

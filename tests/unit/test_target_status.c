@@ -2,6 +2,7 @@
  * credential comparison behind the `credentials` error. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ static const char status_text[] =
 
 static struct call c;
 static struct creds cr;
+static struct target_buf tb;
 
 static int status_of(const char *text)
 {
@@ -44,7 +46,7 @@ static int status_of(const char *text)
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	memset(&c, 0, sizeof(c));
 	memset(&cr, 0x5a, sizeof(cr));
-	r = target_status(fd, &c, &cr);
+	r = target_status(fd, &c, &cr, &tb);
 	close(fd);
 	return r;
 }
@@ -59,13 +61,19 @@ static void test_status(void **state)
 	assert_int_equal(c.fsuid, 1003);
 	assert_int_equal(c.ns_tgid, 5);
 	assert_int_equal(c.ns_tid, 6);
+	/* every namespace's ids, the reader's first */
+	assert_int_equal(c.nslevels, 2);
+	assert_int_equal(c.nstgid[0], 100);
+	assert_int_equal(c.nstgid[1], 5);
+	assert_int_equal(c.nspid[0], 101);
+	assert_int_equal(c.nspid[1], 6);
 	assert_int_equal(cr.fsuid, 1003);
 	assert_int_equal(cr.fsgid, 2003);
 	assert_int_equal(cr.ngroups, 3);
 	assert_int_equal(cr.groups[0], 10);	/* sorted */
 	assert_int_equal(cr.groups[1], 20);
 	assert_int_equal(cr.groups[2], 30);
-	assert_false(cr.groups_overflow);
+	assert_false(cr.foreign_ns);
 	assert_int_equal(cr.cap_eff, 0x000001fffeffffffULL);
 }
 
@@ -115,29 +123,73 @@ static void test_status_name(void **state)
 	}
 }
 
+/* Any number of groups the kernel allows (65 536), in a status of any
+ * size: read whole (the buffer grows), parsed whole, sorted. */
 static void test_status_groups(void **state)
 {
-	char text[4096], *g;
-	int n;
+	const char *head_end = strstr(status_text, "Groups:");
+	const char *tail = strstr(status_text, "NStgid:");
+	static const unsigned counts[] = { 0, 64, 65, 1000, 65536 };
+	size_t cap = 65536 * 12 + sizeof(status_text);
+	char *text = malloc(cap);
 
 	(void)state;
-	/* none */
+	assert_non_null(text);
+	for (size_t k = 0; k < UNIT_LEN(counts); k++) {
+		int n = snprintf(text, cap, "%.*sGroups:\t", (int)(head_end - status_text),
+				 status_text);
+
+		for (unsigned i = 0; i < counts[k]; i++)
+			n += snprintf(text + n, cap - (size_t)n, "%u ", 4000000000U - i);
+		snprintf(text + n, cap - (size_t)n, "\n%s", tail);
+		assert_int_equal(status_of(text), 0);
+		assert_int_equal(cr.ngroups, counts[k]);
+		for (unsigned i = 1; i < cr.ngroups; i++)
+			assert_true(cr.groups[i - 1] < cr.groups[i]);
+		if (counts[k])
+			assert_int_equal(cr.groups[cr.ngroups - 1], 4000000000U);
+		/* the lines after Groups: were reached */
+		assert_int_equal(cr.cap_eff, 0x000001fffeffffffULL);
+		assert_int_equal(c.ns_tid, 6);
+	}
+	free(text);
+}
+
+/* NStgid and NSpid name the same namespaces; when they disagree the
+ * levels are not trusted (no self in another procfs is computed). */
+static void test_status_nslevels(void **state)
+{
+	char text[sizeof(status_text) + 64];
+	char *p;
+
+	(void)state;
 	strcpy(text, status_text);
-	g = strstr(text, "Groups:");
-	memcpy(g, "Groups:\t  \n", 11);
-	memmove(g + 11, strstr(status_text, "NStgid:") - status_text + text,
-		strlen(strstr(status_text, "NStgid:")) + 1);
+	p = strstr(text, "NSpid:\t101\t6\n");
+	assert_non_null(p);
+	memcpy(p, "NSpid:\t101 6 7", 14);
 	assert_int_equal(status_of(text), 0);
-	assert_int_equal(cr.ngroups, 0);
-	assert_false(cr.groups_overflow);
-	/* more than TARGET_MAX_GROUPS: flagged, never silently cut */
-	n = snprintf(text, sizeof(text), "%.*sGroups:\t", (int)(strstr(status_text, "Groups:") -
-		     status_text), status_text);
-	for (int i = 0; i <= TARGET_MAX_GROUPS; i++)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%d ", 1000 - i);
-	snprintf(text + n, sizeof(text) - (size_t)n, "\n%s", strstr(status_text, "NStgid:"));
-	assert_int_equal(status_of(text), 0);
-	assert_true(cr.groups_overflow);
+	assert_int_equal(c.nslevels, 0);
+}
+
+/* uid_map/gid_map as the kernel prints them, and what is not one. */
+static void test_parse_map(void **state)
+{
+	struct idmap m;
+
+	(void)state;
+	assert_int_equal(creds_parse_map("         0          0 4294967295\n", &m), 0);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(m.ext[0].lower, 0);
+	assert_true(m.ext[0].count == 4294967295U);
+	assert_int_equal(creds_parse_map("0 65534 1\n1 100000 65536\n", &m), 0);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.ext[0].lower, 65534);
+	assert_int_equal(m.ext[1].count, 65536);
+	assert_int_equal(creds_parse_map("", &m), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(creds_parse_map("0 1\n", &m), -EPROTO);
+	assert_int_equal(creds_parse_map("0 x 1\n", &m), -EPROTO);
+	assert_int_equal(creds_parse_map("0 0 99999999999\n", &m), -EPROTO);
 }
 
 /* Our own status: the values the kernel reports for us. */
@@ -146,7 +198,7 @@ static void test_self(void **state)
 	struct creds me;
 
 	(void)state;
-	assert_int_equal(target_self_creds(&me), 0);
+	assert_int_equal(target_self_creds(&me, &tb), 0);
 	assert_int_equal(me.fsuid, geteuid());
 	assert_int_equal(me.fsgid, getegid());
 	assert_true(creds_equal(&me, &me));
@@ -154,6 +206,7 @@ static void test_self(void **state)
 
 static void test_creds_equal(void **state)
 {
+	gid_t ga[2] = { 10, 20 }, gb[2] = { 10, 20 };
 	struct creds a, b;
 
 	(void)state;
@@ -161,32 +214,33 @@ static void test_creds_equal(void **state)
 	a.fsuid = 1000;
 	a.fsgid = 1000;
 	a.ngroups = 2;
-	a.groups[0] = 10;
-	a.groups[1] = 20;
+	a.groups = ga;
 	a.cap_eff = 0;
 	b = a;
+	b.groups = gb;
 	assert_true(creds_equal(&a, &b));
-	b.groups[5] = 99;	/* beyond ngroups: ignored */
-	assert_true(creds_equal(&a, &b));
-	b = a;
 	b.fsuid = 1001;
 	assert_false(creds_equal(&a, &b));
 	b = a;
 	b.fsgid = 0;
 	assert_false(creds_equal(&a, &b));
 	b = a;
-	b.groups[1] = 21;
+	b.groups = gb;
+	gb[1] = 21;
 	assert_false(creds_equal(&a, &b));
-	b = a;
+	gb[1] = 20;
 	b.ngroups = 1;
 	assert_false(creds_equal(&a, &b));
 	b = a;
 	b.cap_eff = 1;
-	assert_false(creds_equal(&a, &b));
-	b = a;
-	b.groups_overflow = true;
-	assert_false(creds_equal(&a, &b));
-	assert_false(creds_equal(&b, &b));	/* unknown groups are never equal */
+	assert_false(creds_equal(&b, &a));
+	/* a target's capabilities in another user namespace: tracerd acting
+	 * as itself has no more power when it has none */
+	b.foreign_ns = true;
+	b.cap_eff = ~0ULL;
+	assert_true(creds_equal(&b, &a));
+	a.cap_eff = 1ULL << 1;
+	assert_false(creds_equal(&b, &a));
 }
 
 int target_status_run(void)
@@ -196,9 +250,14 @@ int target_status_run(void)
 		cmocka_unit_test(test_status_missing),
 		cmocka_unit_test(test_status_name),
 		cmocka_unit_test(test_status_groups),
+		cmocka_unit_test(test_status_nslevels),
+		cmocka_unit_test(test_parse_map),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_creds_equal),
 	};
 
-	return cmocka_run_group_tests_name("target status", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("target status", tests, NULL, NULL);
+
+	target_buf_free(&tb);
+	return failed;
 }

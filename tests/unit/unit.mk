@@ -22,8 +22,8 @@ UNIT_SRC_options := tracerd/options.c
 UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.c \
 		    common/syscalls.c tests/unit/jsoncheck.c
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write
-UNIT_SRC_target  := tracerd/target.c
-UNIT_SRC_resolve := tracerd/resolve.c tracerd/walk.c tracerd/emulate.c
+UNIT_SRC_target  := tracerd/target.c tracerd/creds.c tracerd/ident.c tracerd/log.c
+UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
 UNIT_LDFLAGS_resolve := -pthread
 UNIT_OPT := json policy options audit target resolve
 UNIT_TESTS += $(foreach t,$(UNIT_OPT),$(if $(strip \

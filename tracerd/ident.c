@@ -1,0 +1,24 @@
+/* Identities by statx: mount id, device and inode. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "../common/compat.h"
+#include "ident.h"
+
+int ident_at(int dirfd, const char *name, int at_flags, struct ident *out)
+{
+	struct statx st;
+
+	if (statx(dirfd, name, at_flags | AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID, &st) < 0)
+		return -errno;
+	out->mnt = (st.stx_mask & STATX_MNT_ID) ? st.stx_mnt_id : 0;
+	out->dev = ((uint64_t)st.stx_dev_major << 32) | st.stx_dev_minor;
+	out->ino = st.stx_ino;
+	return 0;
+}
+
+bool ident_eq(const struct ident *a, const struct ident *b)
+{
+	return a->mnt == b->mnt && a->dev == b->dev && a->ino == b->ino;
+}
