@@ -209,6 +209,15 @@ static bool path_verdict(struct call *c, int r, bool creds)
 	return r == 0;
 }
 
+/* The cwd of a call that is not resolved from it is a fact for the record,
+ * read before a creation so that the room claimed for the record counts
+ * it; a relative mkdir's cwd comes from the very fd it is resolved from. */
+static void cwd_fact(struct call *c, int procfd)
+{
+	if (c->path[0] == '/' || (c->kind == SYSCALLS_MKDIRAT && c->dirfd != AT_FDCWD))
+		target_cwd(procfd, c);
+}
+
 /* Everything between RECV and the record. Every read of the target is
  * trusted only once NOTIF_ID_VALID confirmed the thread is still ours:
  * the status and facts through fds opened before the check, the path
@@ -247,6 +256,7 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		c->decision = DECISION_EMULATED;
 		c->err = ENOENT;
 	} else if (creds) {
+		cwd_fact(c, f.proc);
 		decide(c, f.proc, out, tb);
 	} else if (!daemon_cfg.adopt) {
 		policy_error(c, EPERM, "credentials");
@@ -254,6 +264,7 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
 		creds_restore(&daemon_cfg.self_creds);	/* a partial switch */
 		policy_error(c, EPERM, "credentials");
 	} else {
+		cwd_fact(c, f.proc);
 		decide(c, f.proc, out, tb);
 		creds_restore(&daemon_cfg.self_creds);
 	}

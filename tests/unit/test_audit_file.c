@@ -35,6 +35,21 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
 	return __real_write(fd, buf, n);
 }
 
+/* A filesystem with room up to this offset of the log (-1: plenty). */
+static off_t falloc_room = -1;
+
+int __wrap_fallocate(int fd, int mode, off_t off, off_t len);
+int __real_fallocate(int fd, int mode, off_t off, off_t len);
+
+int __wrap_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	if (falloc_room >= 0 && off + len > falloc_room) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return __real_fallocate(fd, mode, off, len);
+}
+
 static char dir[64], path[128], content[256 * 1024];
 static size_t content_len;
 
@@ -309,6 +324,42 @@ static void test_deleted(void **state)
 	assert_int_equal(st.st_mode & 07777, 0600);
 }
 
+/* Room for a creation's record is reserved on disk before the creation:
+ * a full filesystem refuses the claim instead of losing the record; a
+ * filesystem too full for a chunk still reserves just the claim; what is
+ * claimed is given back by the write or by audit_unclaim. */
+static void test_claims(void **state)
+{
+	struct stat st;
+	size_t torn;
+
+	(void)state;
+	falloc_room = 64 * 1024;
+	assert_int_equal(audit_open(path, &torn), 0);
+	/* a 1 MiB chunk does not fit: just the claim is reserved */
+	assert_int_equal(audit_claim(1000), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);		/* KEEP_SIZE */
+	assert_true(st.st_blocks * 512 >= 1000);	/* but on disk */
+	assert_int_equal(audit_write("{\"a\":1}\n", 8, 1000), 0);
+	assert_int_equal(audit_claim(200 * 1024), -ENOSPC);
+	assert_int_equal(audit_claim(8 * 1024), 0);
+	audit_unclaim(8 * 1024);
+	assert_int_equal(audit_claim(60 * 1024), 0);
+	assert_int_equal(audit_claim(8 * 1024), -ENOSPC);	/* the first holds it */
+	audit_unclaim(60 * 1024);
+	assert_int_equal(audit_claim(8 * 1024), 0);
+	audit_unclaim(8 * 1024);
+	/* room again: a whole chunk ahead */
+	falloc_room = -1;
+	assert_int_equal(audit_claim(1000), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_blocks * 512 >= 1024 * 1024);
+	audit_unclaim(1000);
+	slurp(path);
+	assert_int_equal(lines_valid(), 1);
+}
+
 static void test_stdout(void **state)
 {
 	static const char l1[] = "{\"n\":1}\n";
@@ -404,6 +455,7 @@ int audit_file_run(void)
 		cmocka_unit_test_setup_teardown(test_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
