@@ -120,8 +120,9 @@ static int setup_self(void)
 	return 0;
 }
 
-/* Bind and listen; -EADDRINUSE when the name is already served. */
-static int listen_on(const char *name)
+/* Bind (listen() comes once everything is set up: a client that sees
+ * the name listening finds tracerd whole); -EADDRINUSE when it is taken. */
+static int bind_name(const char *name)
 {
 	struct sockaddr_un addr;
 	socklen_t len = sockname_addr(name, &addr);
@@ -129,7 +130,7 @@ static int listen_on(const char *name)
 
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+	if (bind(fd, (struct sockaddr *)&addr, len) < 0) {
 		r = -errno;
 		close(fd);
 		return r;
@@ -230,7 +231,7 @@ int main(int argc, char **argv)
 	share_fds(o.threads);
 	if (setup_self() < 0)
 		return 1;
-	fd = listen_on(name);
+	fd = bind_name(name);
 	if (fd == -EADDRINUSE) {
 		name_squatter(name, shown);
 		return 3;
@@ -242,6 +243,8 @@ int main(int argc, char **argv)
 	r = loop_start(fd, o.threads);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
+	if (listen(fd, SOMAXCONN) < 0)
+		return log_error_errno(-errno, "cannot listen on @%s", shown), 1;
 	log_info("listening on @%s", shown);
 	notify_ready();
 	r = loop_supervise();

@@ -135,7 +135,8 @@ static int parse_groups(const char *s, struct target_buf *b)
 		b->groups[n++] = (gid_t)g;
 		s = end;
 	}
-	qsort(b->groups, n, sizeof(gid_t), cmp_gid);
+	if (n > 1)
+		qsort(b->groups, n, sizeof(gid_t), cmp_gid);
 	return (int)n;
 }
 
