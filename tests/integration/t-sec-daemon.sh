@@ -488,6 +488,28 @@ t "12: abstract name squatted by uid 65534: tracerd exits 3 naming it; root prog
 	test_squatter
 t "13: control bytes in TRACERD_SOCKET: one libnotif: line, \\xHH escaped" test_sockname_escaped
 
+# 14: readiness means ready. tracerd set up with a slow epoll_create1 (a
+# preload): once the name listens, its fds are all there (t-storm once
+# took a baseline 5 fds short). It says "listening on" once set up.
+said_listening() { grep -q "listening on @$TRACERD_SOCKET\$" "$TRACERD_ERR"; }
+test_ready_means_set_up() {
+	local before after
+	before=$(ls "/proc/$TRACERD_PID/fd" | wc -l)
+	poll said_listening || fail "tracerd never said it listens"
+	after=$(ls "/proc/$TRACERD_PID/fd" | wc -l)
+	assert_eq "$before" "$after" "tracerd's fds when the name listens and once set up"
+	run sup "$PROGS/mk" mkdir "$IN/ready"
+	assert_out 0
+}
+REAL_TRACERD=$TRACERD
+TRACERD=$WORK/.priv/tracerd-slow-setup
+printf '#!/bin/sh\nLD_PRELOAD=%s exec "%s" "$@"\n' "$PROGS/slow_setup.so" "$REAL_TRACERD" >"$TRACERD"
+chmod +x "$TRACERD"
+start_tracerd || exit 1
+TRACERD=$REAL_TRACERD
+t "14: the name listens only once tracerd is set up (slow epoll_create1)" test_ready_means_set_up
+stop_tracerd
+
 # 9, 10: README boundaries
 start_tracerd || exit 1
 t "9: a DT_PREINIT_ARRAY mkdir runs before the library: created natively, no record" \
