@@ -107,9 +107,10 @@ static int setup_self(void)
 	r = target_self_creds(&daemon_cfg.self_creds, &self_buf);
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/status");
-	r = ident_at(AT_FDCWD, "/proc/self/ns/user", 0, &daemon_cfg.self_userns);
-	if (r < 0)
-		return log_error_errno(r, "cannot read /proc/self/ns/user");
+	r = (int)readlink("/proc/self/ns/user", daemon_cfg.self_userns,
+			  sizeof(daemon_cfg.self_userns) - 1);
+	if (r <= 0)
+		return log_error_errno(-errno, "cannot read /proc/self/ns/user");
 	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
 	daemon_cfg.stall_marker = getenv("TRACERD_TEST_STALL");
 	daemon_cfg.stall_ms = stall ? (unsigned)strtoul(stall, NULL, 10) : 3000;

@@ -191,7 +191,7 @@ static int read_status(struct call *c, int listener, uint64_t owner, struct tid_
 	}
 	/* capabilities count only relative to the target's user namespace */
 	if (r >= 0 && cr->cap_eff)
-		r = target_userns(f->proc, &daemon_cfg.self_userns, cr, tb);
+		r = target_userns(f->proc, daemon_cfg.self_userns, cr, tb);
 	return r;
 }
 

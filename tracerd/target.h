@@ -9,7 +9,6 @@
 
 #include "call.h"
 #include "creds.h"
-#include "ident.h"
 
 /* The largest status file read: 65 536 groups of up to 10 digits, and
  * the rest of the file. */
@@ -54,10 +53,11 @@ int target_path_check(const char *buf, ssize_t n, size_t cap);
 int target_status(int statusfd, struct call *c, struct creds *out, struct target_buf *b);
 
 /* Is the target's user namespace (what its capabilities are relative to)
- * tracerd's own, self_ns? If not, cr->foreign_ns is set and its uid_map
- * and gid_map are read into b for creds_for_inode. 0 or -errno. */
-int target_userns(int procfd, const struct ident *self_ns, struct creds *cr,
-		  struct target_buf *b);
+ * tracerd's own, self_ns (the "user:[INO]" its ns/user link reads; nsfs
+ * inode numbers are unique among live namespaces, and tracerd's is
+ * alive)? If not, cr->foreign_ns is set and its uid_map and gid_map are
+ * read into b for creds_for_inode. 0 or -errno. */
+int target_userns(int procfd, const char *self_ns, struct creds *cr, struct target_buf *b);
 
 /* exe for the audit record (best effort: "" when unknown); comm comes
  * with the status, cwd from the resolution or target_cwd. */

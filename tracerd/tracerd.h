@@ -11,7 +11,7 @@
 struct daemon {
 	int self_rootfd;
 	struct ident self_root;
-	struct ident self_userns;	/* what a target's capabilities are relative to */
+	char self_userns[48];		/* "user:[INO]": what capabilities are relative to */
 	struct creds self_creds;
 	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
 	unsigned delay_ms;		/* test-only: delay before answering */
