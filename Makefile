@@ -23,6 +23,13 @@ $(B)/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds | $(B)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
 		-Wl,--version-script=shim/libnotif.lds -o $@ $(SHIM_SRC) $(LDFLAGS)
 
+# A test build of the library, without WAIT_KILLABLE_RECV (the tests of
+# that fallback): no production process reads a switch for it.
+$(B)/test/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DNOTIF_TEST_NO_KILLABLE -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
+		-Wl,--version-script=shim/libnotif.lds -o $@ $(SHIM_SRC) $(LDFLAGS)
+
 # LD_PRELOAD='$(B)/$$LIB/libnotif.so' loads the library matching each program:
 # ld.so expands $$LIB to lib/x86_64-linux-gnu, and to lib32 (Debian's
 # multilib) or lib/i386-linux-gnu (multiarch) in 32-bit programs.

@@ -16,6 +16,7 @@
 #include "../common/compat.h"
 #include "../common/wire.h"
 #include "audit.h"
+#include "hooks.h"
 #include "log.h"
 #include "loop.h"
 
@@ -162,7 +163,7 @@ static enum wire_status attach(struct client *cl, int lfd)
 
 	if (nattached >= max_attached)
 		return WIRE_ETOOMANY;
-	if (!getenv("TRACERD_TEST_NO_SYNC_WAKE_UP"))
+	if (!hook_no_sync_wake_up())
 		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 			    (unsigned long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);	/* by value */
 	l = calloc(1, sizeof(*l));

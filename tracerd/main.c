@@ -18,6 +18,7 @@
 #include "../common/sockname.h"
 #include "audit.h"
 #include "creds.h"
+#include "hooks.h"
 #include "log.h"
 #include "loop.h"
 #include "options.h"
@@ -88,8 +89,6 @@ static int setup_self(void)
 {
 	static struct target_buf self_buf;	/* holds our groups for ever */
 	struct seccomp_notif_sizes sizes;
-	const char *delay = getenv("TRACERD_TEST_DELAY_MS");
-	const char *stall = getenv("TRACERD_TEST_STALL_MS");
 	int r;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -111,11 +110,6 @@ static int setup_self(void)
 			  sizeof(daemon_cfg.self_userns) - 1);
 	if (r <= 0)
 		return log_error_errno(-errno, "cannot read /proc/self/ns/user");
-	daemon_cfg.delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
-	daemon_cfg.stall_marker = getenv("TRACERD_TEST_STALL");
-	daemon_cfg.stall_ms = stall ? (unsigned)strtoul(stall, NULL, 10) : 3000;
-	daemon_cfg.stall_after = getenv("TRACERD_TEST_STALL_AT") &&
-				 !strcmp(getenv("TRACERD_TEST_STALL_AT"), "after-create");
 	daemon_cfg.yama = yama_scope() >= 1;
 	daemon_cfg.adopt = creds_can_adopt(&daemon_cfg.self_creds);
 	return 0;
@@ -230,6 +224,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, not death */
 	share_fds(o.threads);
+	if (hooks_init() < 0)
+		return 2;
 	if (setup_self() < 0)
 		return 1;
 	fd = bind_name(name);

@@ -13,6 +13,7 @@
 #include "../common/compat.h"
 #include "creds.h"
 #include "emulate.h"
+#include "hooks.h"
 #include "log.h"
 #include "notif.h"
 #include "policy.h"
@@ -75,31 +76,6 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	}
 }
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* Test-only hooks (TRACERD_TEST_DELAY_MS, TRACERD_TEST_STALL and
- * TRACERD_TEST_STALL_MS): a delay before evaluating every call, and a
- * stall in the creation step of calls whose path contains a marker, as a
- * filesystem that does not answer would cause. */
-static void test_delay(void)
-{
-	if (daemon_cfg.delay_ms)
-		sleep_ms(daemon_cfg.delay_ms);
-}
-
-static void test_stall(const struct call *c, bool after)
-{
-	if (daemon_cfg.stall_marker && after == daemon_cfg.stall_after &&
-	    strstr(c->path, daemon_cfg.stall_marker))
-		sleep_ms(daemon_cfg.stall_ms);
-}
-
 /* Is the judged parent inside a root? tracerd's own judgement, so it is
  * made with tracerd's credentials even while the thread acts as the target. */
 static int within(const struct resolve_out *out)
@@ -154,14 +130,14 @@ static void decide(struct call *c, int procfd, struct resolve_out *out, struct t
 					     "no room for the record in the audit log");
 				break;
 			}
-			test_stall(c, false);
+			hook_pause(HOOK_BEFORE_CREATE, c->path);
 			r = on_parent(out);
 			if (r == 0)
 				r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
 			c->decision = DECISION_EMULATED;
 			c->err = -r;
 			c->created = r == 0;
-			test_stall(c, true);
+			hook_pause(HOOK_AFTER_CREATE, c->path);
 			break;
 		case POLICY_ANSWER:
 			break;
@@ -303,7 +279,7 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	call_init(c, x->req);
 	x->out.parentfd = -1;
 	x->out.claim = 0;
-	test_delay();
+	hook_pause(HOOK_AFTER_RECV, NULL);
 	evaluate(c, listener, owner, &x->out, &x->tbuf);
 	n = audit_record(c, x->line, sizeof(x->line));
 	if (n < 0) {
@@ -313,8 +289,10 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	}
 	if ((n < 0 || audit_write(x->line, (size_t)n, x->out.claim) < 0) && !unrecorded(c, &x->out))
 		c->err = EPERM;	/* no record, no directory, no success */
+	hook_pause(HOOK_AFTER_RECORD, c->path_ok ? c->path : NULL);
 	if (x->out.parentfd >= 0)
 		close(x->out.parentfd);
+	hook_pause(HOOK_BEFORE_SEND, c->path_ok ? c->path : NULL);
 	memset(x->resp, 0, daemon_cfg.resp_size);
 	x->resp->id = c->id;
 	x->resp->error = c->err ? -c->err : 0;

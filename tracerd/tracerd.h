@@ -14,10 +14,6 @@ struct daemon {
 	char self_userns[48];		/* "user:[INO]": what capabilities are relative to */
 	struct creds self_creds;
 	size_t notif_size, resp_size;	/* from SECCOMP_GET_NOTIF_SIZES */
-	unsigned delay_ms;		/* test-only: delay before answering */
-	const char *stall_marker;	/* test-only: stall creations whose path has it */
-	unsigned stall_ms;
-	bool stall_after;		/* test-only: stall after the creation instead */
 	int yama;			/* Yama ptrace_scope >= 1 */
 	bool adopt;			/* can take a target's credentials */
 };

@@ -13,7 +13,7 @@ IT_ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:verify_asan_link_ord
 	       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: integration integration-asan integration-long integration-progs
-integration-progs: $(IT_PROGS)
+integration-progs: $(IT_PROGS) $(B)/test/libnotif.so
 
 $(B)/progs/%: $(IT_DIR)/progs/%.c | $(B)/progs
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(LDFLAGS)

@@ -10,6 +10,8 @@
 # Environment:
 #   TRACERD          the daemon under test (default build/tracerd)
 #   LIBNOTIF         the preload library (default build/libnotif.so)
+#   LIBNOTIF_NOKILL  its test build without WAIT_KILLABLE_RECV (default
+#                    test/libnotif.so beside LIBNOTIF)
 #   PROGS            the compiled test programs (default build/progs)
 #   NOTIF_MUST_WORK  1 (or CI=true): a skip fails unless its feature is in
 #                    NOTIF_ALLOWED_SKIPS (default "yama")
@@ -23,6 +25,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$TOP/$1" ;; esac; }
 TRACERD=$(abspath "${TRACERD:-build/tracerd}")
 LIBNOTIF=$(abspath "${LIBNOTIF:-build/libnotif.so}")
+# the test build of the library: installs its filter without WAIT_KILLABLE_RECV
+LIBNOTIF_NOKILL=$(abspath "${LIBNOTIF_NOKILL:-$(dirname "$LIBNOTIF")/test/libnotif.so}")
 PROGS=$(abspath "${PROGS:-build/progs}")
 PY=/usr/bin/python3
 TMO=${NOTIF_TEST_TIMEOUT:-30}

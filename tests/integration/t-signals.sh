@@ -53,14 +53,14 @@ test_handled_signal() {
 
 test_not_killable() {
 	# without WAIT_KILLABLE_RECV (forced): EINTR, the README limit
-	NOTIF_TEST_NO_KILLABLE=1 sig_call "$IN/eintr"
+	LIBNOTIF=$LIBNOTIF_NOKILL sig_call "$IN/eintr"
 	kill -USR1 "$SPID"
 	sig_wait
 	assert_eq "$SR" "EINTR handled=1" "mkdir result"
 	poll lost_at_least 1 || { dump_tracerd; fail "no lost event"; }
 	assert_absent "$IN/eintr"
 	# SA_RESTART: the kernel re-issues the call; the first was not created
-	NOTIF_TEST_NO_KILLABLE=1 sig_call restart "$IN/again"
+	LIBNOTIF=$LIBNOTIF_NOKILL sig_call restart "$IN/again"
 	kill -USR1 "$SPID"
 	sig_wait
 	assert_eq "$SR" "0 handled=1" "restarted mkdir result"
@@ -105,8 +105,8 @@ test_other_pidns() {
 }
 
 start_tracerd || exit 1
-NOTIF_TEST_NO_KILLABLE=1 \
-	t "without WAIT_KILLABLE_RECV (forced: NOTIF_TEST_NO_KILLABLE): answered" test_fallbacks_work
+LIBNOTIF=$LIBNOTIF_NOKILL \
+	t "without WAIT_KILLABLE_RECV (the test build of the library): answered" test_fallbacks_work
 stop_tracerd
 export TRACERD_TEST_NO_SYNC_WAKE_UP=1
 start_tracerd || exit 1

@@ -1,0 +1,103 @@
+/* Test hooks, in one place: see hooks.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hooks.h"
+#include "log.h"
+
+static const char *const point_name[] = {
+	[HOOK_AFTER_RECV] = "after-recv",
+	[HOOK_BEFORE_CREATE] = "before-create",
+	[HOOK_AFTER_CREATE] = "after-create",
+	[HOOK_AFTER_RECORD] = "after-record",
+	[HOOK_BEFORE_SEND] = "before-send",
+};
+
+static struct {
+	unsigned delay_ms;
+	const char *stall;	/* marker, or NULL */
+	unsigned stall_ms;
+	enum hook_point stall_at;
+	bool no_sync_wake_up;
+} hooks = { .stall_ms = 3000, .stall_at = HOOK_BEFORE_CREATE };
+
+static int number(const char *name, unsigned *out)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n > 3600 * 1000) {
+		log_error("%s='%s': not a number of milliseconds", name, v);
+		return -EINVAL;
+	}
+	*out = (unsigned)n;
+	log_warn("test hook %s=%lu is active (tests only)", name, n);
+	return 1;
+}
+
+static int point(const char *name, enum hook_point *out)
+{
+	const char *v = getenv(name);
+
+	if (!v)
+		return 0;
+	for (unsigned i = 0; i < sizeof(point_name) / sizeof(point_name[0]); i++) {
+		if (!strcmp(v, point_name[i])) {
+			*out = (enum hook_point)i;
+			log_warn("test hook %s=%s is active (tests only)", name, v);
+			return 1;
+		}
+	}
+	log_error("%s='%s': not one of after-recv, before-create, after-create, "
+		  "after-record, before-send", name, v);
+	return -EINVAL;
+}
+
+int hooks_init(void)
+{
+	const char *v = getenv("TRACERD_TEST_STALL");
+
+	if (number("TRACERD_TEST_DELAY_MS", &hooks.delay_ms) < 0 ||
+	    number("TRACERD_TEST_STALL_MS", &hooks.stall_ms) < 0 ||
+	    point("TRACERD_TEST_STALL_AT", &hooks.stall_at) < 0)
+		return -EINVAL;
+	if (v && *v) {
+		hooks.stall = v;
+		log_warn("test hook TRACERD_TEST_STALL is active (tests only): calls whose "
+			 "path has the marker are held %u ms at %s", hooks.stall_ms,
+			 point_name[hooks.stall_at]);
+	}
+	hooks.no_sync_wake_up = getenv("TRACERD_TEST_NO_SYNC_WAKE_UP") != NULL;
+	if (hooks.no_sync_wake_up)
+		log_warn("test hook TRACERD_TEST_NO_SYNC_WAKE_UP is active (tests only)");
+	return 0;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+void hook_pause(enum hook_point p, const char *path)
+{
+	if (p == HOOK_AFTER_RECV && hooks.delay_ms)
+		sleep_ms(hooks.delay_ms);
+	if (hooks.stall && p == hooks.stall_at &&
+	    (p == HOOK_AFTER_RECV || (path && strstr(path, hooks.stall))))
+		sleep_ms(hooks.stall_ms);
+}
+
+bool hook_no_sync_wake_up(void)
+{
+	return hooks.no_sync_wake_up;
+}

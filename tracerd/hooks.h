@@ -1,0 +1,32 @@
+/* Test hooks: read once from the environment at start (so a test, or a
+ * service's `systemctl --user set-environment`, can set them), each one
+ * logged once on stderr when active. For tests only, no stability
+ * promise: docs/ENVIRONMENT.md lists them. */
+#ifndef TRACERD_HOOKS_H
+#define TRACERD_HOOKS_H
+
+#include <stdbool.h>
+
+/* Where a call can be held, in the order a call passes them. */
+enum hook_point {
+	HOOK_AFTER_RECV,	/* the path is not read yet: every call */
+	HOOK_BEFORE_CREATE,
+	HOOK_AFTER_CREATE,
+	HOOK_AFTER_RECORD,
+	HOOK_BEFORE_SEND,
+};
+
+/* Read TRACERD_TEST_* once; logs each active hook. 0, or -EINVAL (with a
+ * message) for a value it cannot take. */
+int hooks_init(void);
+
+/* Hold the call here when a hook says so: TRACERD_TEST_DELAY_MS at
+ * HOOK_AFTER_RECV for every call; TRACERD_TEST_STALL (a marker in the
+ * path; NULL path: the path is not known yet) for TRACERD_TEST_STALL_MS at
+ * TRACERD_TEST_STALL_AT. */
+void hook_pause(enum hook_point p, const char *path);
+
+/* TRACERD_TEST_NO_SYNC_WAKE_UP: leave listeners without SYNC_WAKE_UP. */
+bool hook_no_sync_wake_up(void);
+
+#endif
