@@ -40,7 +40,7 @@ struct daemon daemon_cfg;
  * the walk, the parent) and its eventfd is one more, the tid cache keeps
  * 2 a slot, handshakes one
  * each, and 16 are tracerd's own (log, epoll, socket, spare, ...). */
-static void share_fds(unsigned threads)
+static void share_fds(unsigned threads, unsigned *max_listeners, unsigned *max_handshakes)
 {
 	struct rlimit rl;
 	unsigned long n = 1024, cache, pending, fixed;
@@ -55,7 +55,8 @@ static void share_fds(unsigned threads)
 	pending = n / 8 > 256 ? 256 : n / 8 ? n / 8 : 1;
 	fixed = 16 + 9UL * threads + 2 * cache + pending;
 	tidcache_limit((unsigned)cache);
-	client_set_limits(n > fixed + 1 ? (unsigned)(n - fixed) : 1, (unsigned)pending);
+	*max_listeners = n > fixed + 1 ? (unsigned)(n - fixed) : 1;
+	*max_handshakes = (unsigned)pending;
 }
 
 /* Each allowed root is known by its identity, taken now and pinned: a
@@ -199,6 +200,7 @@ static int open_log(const struct options *o)
 int main(int argc, char **argv)
 {
 	char err[256], name[SOCKNAME_MAX + 1], shown[4 * SOCKNAME_MAX + 1];
+	unsigned max_listeners, max_handshakes;
 	struct options o;
 	int fd, r;
 
@@ -223,7 +225,7 @@ int main(int argc, char **argv)
 	(void)prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, not death */
-	share_fds(o.threads);
+	share_fds(o.threads, &max_listeners, &max_handshakes);
 	if (hooks_init() < 0)
 		return 2;
 	if (setup_self() < 0)
@@ -237,7 +239,7 @@ int main(int argc, char **argv)
 		return log_error_errno(fd, "cannot listen on @%s", shown), 1;
 	if (open_log(&o) < 0)
 		return 1;
-	r = loop_start(fd, o.threads);
+	r = loop_start(fd, o.threads, max_listeners, max_handshakes);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
 	if (listen(fd, SOMAXCONN) < 0)

@@ -39,6 +39,55 @@ static bool is_long(const char *arg)
 	return arg[0] == '-' && arg[1] == '-';
 }
 
+/* One option getopt_long returned. 0 or -EINVAL with err filled. */
+static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
+{
+	char *end;
+	long k;
+
+	switch (c) {
+	case 's':
+		o->socket = optarg;
+		return 0;
+	case 'l':
+		if (!optarg[0])
+			return bad(err, errlen, "--log needs a path or -");
+		o->log = optarg;
+		return 0;
+	case 'a':
+		if (o->nallow == OPTIONS_MAX_ALLOW)
+			return bad(err, errlen, "at most 64 --allow directories");
+		if (optarg[0] != '/')
+			return bad(err, errlen, "--allow needs an absolute path: '%s'", optarg);
+		o->allow[o->nallow++] = optarg;
+		return 0;
+	case 't':
+		errno = 0;
+		k = strtol(optarg, &end, 10);
+		if (errno || *end || end == optarg || k < 1 || k > 64)
+			return bad(err, errlen, "--threads needs a number from 1 to 64: '%s'", optarg);
+		o->threads = (unsigned)k;
+		return 0;
+	case 'p':
+		o->level_prefix = 1;
+		return 0;
+	case 'h':
+		o->help = 1;
+		return 0;
+	case 'V':
+		o->version = 1;
+		return 0;
+	case ':':
+		if (is_long(argv[optind - 1]))
+			return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+		return bad(err, errlen, "option '-%c' needs an argument", optopt);
+	default:
+		if (is_long(argv[optind - 1]))
+			return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		return bad(err, errlen, "unknown option '-%c'", optopt);
+	}
+}
+
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -51,9 +100,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
-	long k;
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof(*o));
 	o->threads = 4;
@@ -61,47 +108,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 0;	/* a full reset: parse may run more than once */
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			o->socket = optarg;
-			break;
-		case 'l':
-			if (!optarg[0])
-				return bad(err, errlen, "--log needs a path or -");
-			o->log = optarg;
-			break;
-		case 'a':
-			if (o->nallow == OPTIONS_MAX_ALLOW)
-				return bad(err, errlen, "at most 64 --allow directories");
-			if (optarg[0] != '/')
-				return bad(err, errlen, "--allow needs an absolute path: '%s'", optarg);
-			o->allow[o->nallow++] = optarg;
-			break;
-		case 't':
-			errno = 0;
-			k = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || k < 1 || k > 64)
-				return bad(err, errlen, "--threads needs a number from 1 to 64: '%s'", optarg);
-			o->threads = (unsigned)k;
-			break;
-		case 'p':
-			o->level_prefix = 1;
-			break;
-		case 'h':
-			o->help = 1;
-			break;
-		case 'V':
-			o->version = 1;
-			break;
-		case ':':
-			if (is_long(argv[optind - 1]))
-				return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
-			return bad(err, errlen, "option '-%c' needs an argument", optopt);
-		default:
-			if (is_long(argv[optind - 1]))
-				return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
-			return bad(err, errlen, "unknown option '-%c'", optopt);
-		}
+		r = take(c, o, argv, err, errlen);
+		if (r < 0)
+			return r;
 	}
 	if (optind < argc)
 		return bad(err, errlen, "unexpected argument '%s'", argv[optind]);

@@ -10,11 +10,12 @@
  * park (at least one), so the leader keeps a CPU for the other programs. */
 #include <errno.h>
 #include <poll.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 
+#include "listener.h"
 #include "log.h"
 #include "notif.h"
+#include "park.h"
 #include "pool.h"
 
 #define PARK_IDLE_MS 1000
@@ -40,36 +41,33 @@ void park_try(struct worker *w, struct listener *l)
 {
 	int spare;
 
-	if (arming != ARM_LEVEL || pool.stopping || l->dead || l->parker ||
-	    pool.leader != w->idx || parked_count() >= pool.max_parked)
+	if (pool.stopping || l->dead || l->parker || pool.leader != w->idx ||
+	    parked_count() >= pool.max_parked)
 		return;
 	spare = pool_idle_spare(w->idx);
-	if (spare < 0 || epoll_ctl(pool.epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0)
+	if (spare < 0 || listener_unwatch(l) < 0 || !listener_get(l))
 		return;
 	l->parker = w;
-	l->inuse++;
 	w->parked = l;
 	w->kick = w->readded = false;	/* last_call: set by pool_leave just now */
 	atomic_store(&pool.leader, (unsigned)spare);
 	pthread_cond_broadcast(&pool.cond);
+	pool_deadline(w->last_call + PARK_IDLE_MS);
 }
 
 /* The parked listener back into the epoll set (pool lock held). */
 static int readd(struct worker *w)
 {
-	struct epoll_event ev = { .events = loop_listener_events(), .data.ptr = w->parked };
+	int r = w->readded ? 0 : listener_watch(w->parked);
 
-	if (w->readded)
-		return 0;
-	if (epoll_ctl(pool.epfd, EPOLL_CTL_ADD, w->parked->it.fd, &ev) < 0 && errno != EEXIST)
-		return -errno;
-	w->readded = true;
-	return 0;
+	w->readded = r == 0;
+	return r;
 }
 
 /* Leave the parked listener; false when it cannot go back into the set
- * (then we stay: nobody else would answer it). Pool lock held. */
-static bool unpark(struct worker *w)
+ * (then we stay: nobody else would answer it). Pool lock held; *gone: a
+ * detached listener to free once unlocked. */
+static bool unpark(struct worker *w, struct listener **gone)
 {
 	struct listener *l = w->parked;
 	int r = l->dead || pool.stopping ? 0 : readd(w);
@@ -82,7 +80,7 @@ static bool unpark(struct worker *w)
 	}
 	l->parker = NULL;
 	w->parked = NULL;
-	pool_release(l);
+	*gone = listener_put(l);
 	return true;
 }
 
@@ -90,51 +88,54 @@ static bool unpark(struct worker *w)
  * bracketed for the watchdog like the leader's calls. */
 void park_serve(struct worker *w)
 {
-	struct listener *l = w->parked;
+	struct listener *l = w->parked, *gone = NULL;
 	eventfd_t v;
 
-	loop_lock();
-	while (!((w->kick || l->dead || pool.stopping) && unpark(w))) {
+	pool_lock();
+	while (!((w->kick || l->dead || pool.stopping) && unpark(w, &gone))) {
 		struct pollfd p[2] = { { .fd = l->it.fd, .events = POLLIN },
 				       { .fd = w->kickfd, .events = POLLIN } };
 		bool call;
 
-		loop_unlock();
+		pool_unlock();
 		if (poll(p, 2, -1) > 0 && p[1].revents)
 			(void)eventfd_read(w->kickfd, &v);
 		call = (p[0].revents & POLLIN) && notif_recv(w->x, l->it.fd) > 0;
-		loop_lock();
+		if (!call && !(p[0].revents & POLLIN) &&
+		    (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			listener_hangup(l);	/* every task of the filter is gone */
+		pool_lock();
 		if (call) {
 			pool_enter(w, l);
-			loop_unlock();
+			pool_unlock();
 			notif_answer(w->x, l->it.fd, l->id);
-			loop_lock();
+			pool_lock();
 			pool_leave(w);
-		} else if (!(p[0].revents & POLLIN) &&
-			   (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
-			client_detach(l);	/* every task of the filter is gone */
+			pool_deadline(w->last_call + PARK_IDLE_MS);
 		}
 	}
-	loop_unlock();
+	pool_unlock();
+	listener_free(gone);
 }
 
 /* Parked threads: call back the idle ones, and put the listener of one
  * stalled in a call back into the set, so that the leader serves its
  * other calls meanwhile. */
-void park_watch(uint64_t now)
+uint64_t park_watch(uint64_t now)
 {
-	loop_lock();
+	uint64_t next = UINT64_MAX, at;
+
 	for (unsigned i = 0; i < pool.n; i++) {
 		struct worker *w = &pool.w[i];
 
 		if (!w->parked || w->kick)
 			continue;
-		if (w->busy_since && now - w->busy_since >= STALL_MS) {
-			if (readd(w) == 0)
-				park_kick(w);
-		} else if (!w->busy_since && now - w->last_call >= PARK_IDLE_MS) {
+		at = w->busy_since ? w->busy_since + STALL_MS : w->last_call + PARK_IDLE_MS;
+		if (now < at) {
+			next = at < next ? at : next;
+		} else if (!w->busy_since || readd(w) == 0) {
 			park_kick(w);
 		}
 	}
-	loop_unlock();
+	return next;
 }

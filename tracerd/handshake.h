@@ -1,0 +1,53 @@
+/* Handshakes, passively: the loop hands over what epoll reports, this
+ * file authenticates, reads the hello and answers; it never calls back
+ * into the loop (ntpd's control.c). Every step that can fail answers with
+ * a status where the client can still read one and records a `reject`. */
+#ifndef TRACERD_HANDSHAKE_H
+#define TRACERD_HANDSHAKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/wire.h"
+#include "item.h"
+
+struct handshake {
+	struct item it;		/* first: what epoll reports */
+	pid_t pid;		/* the peer at connect (SO_PEERCRED) */
+	uint64_t deadline_ms;
+	bool expired;
+	struct handshake *prev, *next;
+};
+
+#define HANDSHAKE_MS 2000
+
+/* At most this many pending at once (the oldest gives way). */
+void handshake_limits(unsigned max_pending);
+
+/* Accept one connection and authenticate its peer; a pending handshake
+ * (its it.fd to watch for the hello), or NULL (none, or refused). */
+struct handshake *handshake_accept(int listen_fd, uint64_t now_ms);
+
+/* Drop a handshake the loop could not watch (refused, freed). */
+void handshake_drop(struct handshake *h);
+
+/* The hello arrived (or the connection ended): 0 when there is nothing
+ * to read yet; -1 when it is over (rejected; h is freed); 1 with *lfd the
+ * listener it brought: attach it, then call handshake_finish. The loop
+ * has taken h out of the epoll set before any non-zero return is used. */
+int handshake_read(struct handshake *h, int *lfd);
+
+/* Answer st (WIRE_OK: attached) and free h; the listener fd is closed
+ * unless st is WIRE_OK. */
+void handshake_finish(struct handshake *h, int lfd, enum wire_status st);
+
+/* End the handshakes past their deadline (their thread then sees EOF);
+ * returns the next deadline, UINT64_MAX when none is pending. */
+uint64_t handshake_expire(uint64_t now_ms);
+
+/* tracerd is stopping: every pending handshake is answered WIRE_ESHUTDOWN
+ * and ended. */
+void handshake_stop_all(void);
+
+#endif

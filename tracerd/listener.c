@@ -1,0 +1,110 @@
+/* A listener's life. Its fields are guarded by the pool lock; the log and
+ * the tid cache are written only once that lock is released (pool.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../common/compat.h"
+#include "../common/wire.h"
+#include "audit.h"
+#include "hooks.h"
+#include "listener.h"
+#include "pool.h"
+#include "tidcache.h"
+
+static int epfd = -1;
+static item_handler *handler;
+static unsigned nattached, max_listeners = 1024;
+static uint64_t next_id;
+
+void listener_init(int fd, item_handler *on_event, unsigned max_attached)
+{
+	epfd = fd;
+	handler = on_event;
+	max_listeners = max_attached;
+}
+
+int listener_watch(struct listener *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = l };
+
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, l->it.fd, &ev) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int listener_unwatch(struct listener *l)
+{
+	return epoll_ctl(epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0 ? -errno : 0;
+}
+
+int listener_attach(int lfd, pid_t pid)
+{
+	struct listener *l;
+	int st = WIRE_OK;
+
+	if (!hook_no_sync_wake_up())
+		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+			    (unsigned long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);	/* by value */
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return WIRE_ETOOMANY;
+	l->it.fd = lfd;
+	l->it.on_event = handler;
+	l->pid = pid;
+	pool_lock();
+	if (pool.stopping)
+		st = WIRE_ESHUTDOWN;
+	else if (nattached >= max_listeners)
+		st = WIRE_ETOOMANY;
+	else if (listener_watch(l) < 0)
+		st = WIRE_ENOFDS;
+	if (st == WIRE_OK) {
+		l->id = ++next_id;
+		nattached++;
+	}
+	pool_unlock();
+	if (st != WIRE_OK)
+		free(l);
+	return st;
+}
+
+bool listener_get(struct listener *l)
+{
+	if (pool.stopping || l->dead)
+		return false;
+	l->inuse++;
+	return true;
+}
+
+struct listener *listener_put(struct listener *l)
+{
+	return --l->inuse == 0 && l->dead ? l : NULL;
+}
+
+void listener_free(struct listener *l)
+{
+	if (!l)
+		return;
+	tidcache_purge(l->id);
+	close(l->it.fd);
+	free(l);
+}
+
+void listener_hangup(struct listener *l)
+{
+	bool now = false;
+
+	pool_lock();
+	if (!l->dead) {
+		(void)listener_unwatch(l);
+		l->dead = true;	/* closed and freed by its last user */
+		nattached--;
+		now = true;
+	}
+	pool_unlock();
+	if (now)
+		(void)audit_event("detach", l->pid, NULL);
+}

@@ -1,0 +1,51 @@
+/* A listener's whole life: attached after its handshake, used by the
+ * threads that answer its calls (get/put), parked on, detached when every
+ * task of its filter is gone, freed by its last user. */
+#ifndef TRACERD_LISTENER_H
+#define TRACERD_LISTENER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "item.h"
+
+struct worker;
+
+struct listener {
+	struct item it;		/* first: what epoll reports */
+	uint64_t id;		/* unique, never reused */
+	pid_t pid;		/* of the program at attach */
+	unsigned inuse;		/* threads inside it (pool lock) */
+	bool dead;		/* detached; freed when inuse drops to 0 */
+	struct worker *parker;	/* the thread parked on it, if any (pool lock) */
+};
+
+/* The epoll set listeners join, the handler of their events, and how many
+ * may be attached at once. Before the threads start. */
+void listener_init(int epfd, item_handler *on_event, unsigned max_attached);
+
+/* Attach the listener fd of program pid: SYNC_WAKE_UP (where the kernel
+ * has it), then into the epoll set. A WIRE_* status; on WIRE_OK the fd is
+ * the listener's. Takes the pool lock. */
+int listener_attach(int lfd, pid_t pid);
+
+/* A thread starts using l (pool lock held): false when it is detached or
+ * tracerd is stopping. */
+bool listener_get(struct listener *l);
+
+/* Done with l (pool lock held); returns l when that was the last use of a
+ * detached listener: free it with listener_free once unlocked. */
+struct listener *listener_put(struct listener *l);
+void listener_free(struct listener *l);
+
+/* Every task of l's filter is gone (EPOLLHUP/POLLHUP): out of the set,
+ * dead, and its `detach` event. Without the pool lock (it takes it). */
+void listener_hangup(struct listener *l);
+
+/* Out of / back into the epoll set for parking (pool lock held). 0 or
+ * -errno. */
+int listener_unwatch(struct listener *l);
+int listener_watch(struct listener *l);
+
+#endif
