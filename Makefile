@@ -13,8 +13,8 @@ SHIM_SRC    := shim/shim.c shim/filter.c shim/handoff.c $(COMMON_SRC)
 TRACERD_SRC := $(wildcard tracerd/*.c) $(COMMON_SRC)
 HDRS        := $(wildcard common/*.h shim/*.h tracerd/*.h)
 # the resolver and what it stands on, for the unit tests and the fuzzer
-RESOLVE_SRC := tracerd/resolve.c tracerd/walk.c tracerd/ident.c tracerd/procid.c \
-	       tracerd/creds.c tracerd/target.c tracerd/log.c
+RESOLVE_SRC := tracerd/resolve.c tracerd/walk.c tracerd/canon.c tracerd/ident.c \
+	       tracerd/procid.c tracerd/creds.c tracerd/target.c tracerd/log.c
 
 .PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check clang-check lint
 all: $(B)/libnotif.so $(B)/tracerd $(B)/lib/x86_64-linux-gnu/libnotif.so
@@ -87,6 +87,7 @@ clang-check:
 
 lint:
 	tools/lint.sh cppcheck
+	tools/lint.sh shape
 
 # The README's commands.
 demo: all

@@ -6,7 +6,10 @@
 #     above it) or inline with /* cppcheck-suppress id */.
 #  2. the library and the daemon built with clang and the project's warning
 #     set (-Werror), in build/clang/.
-# Exit 1 if either finds anything. Usage: tools/lint.sh [cppcheck|clang]
+#  3. the shape (issue 13): no cycle among the files of tracerd/, shim/ and
+#     common/ (tools/deps.py: includes and calls of non-static functions),
+#     no function over 60 lines (tools/funclen.py).
+# Exit 1 if any finds anything. Usage: tools/lint.sh [cppcheck|clang|shape]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +38,13 @@ run_clang() {
 	make --no-print-directory CC=clang B=build/clang all
 }
 
+run_shape() {
+	need python3 python3 || return 1
+	echo "== shape"
+	tools/deps.py tracerd shim common && tools/funclen.py tracerd shim common &&
+		echo "funclen: no function over 60 lines"
+}
+
 fail=0
 what=${1:-all}
 if [ "$what" = all ] || [ "$what" = cppcheck ]; then
@@ -42,6 +52,9 @@ if [ "$what" = all ] || [ "$what" = cppcheck ]; then
 fi
 if [ "$what" = all ] || [ "$what" = clang ]; then
 	run_clang || { echo "lint: clang build FAILED"; fail=1; }
+fi
+if [ "$what" = all ] || [ "$what" = shape ]; then
+	run_shape || { echo "lint: shape FAILED"; fail=1; }
 fi
 [ $fail -eq 0 ] && echo "lint: clean"
 exit $fail
