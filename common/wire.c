@@ -188,7 +188,6 @@ int wire_recv(int sock, void *buf, size_t len, int flags, struct wire_recv *out)
 			out->has_creds = 1;
 			out->pid = cr.pid;
 			out->uid = cr.uid;
-			out->gid = cr.gid;
 		}
 	}
 	return 0;

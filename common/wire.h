@@ -58,7 +58,6 @@ struct wire_recv {
 	int has_creds;
 	pid_t pid;		/* SCM_CREDENTIALS, when has_creds */
 	uid_t uid;
-	gid_t gid;
 };
 
 /* recvmsg up to len bytes, with MSG_CMSG_CLOEXEC; keeps the first fd,

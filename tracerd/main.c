@@ -174,7 +174,7 @@ static void notify_ready(void)
 	close(fd);
 }
 
-static int open_log(const struct options *o)
+static int setup_log(const struct options *o)
 {
 	char path[PATH_MAX], why[96];
 	size_t torn = 0;
@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 	}
 	if (fd < 0)
 		return log_error_errno(fd, "cannot listen on @%s", shown), 1;
-	if (open_log(&o) < 0)
+	if (setup_log(&o) < 0)
 		return 1;
 	r = loop_start(fd, o.threads, max_listeners, max_handshakes);
 	if (r < 0)
