@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "canon.h"
 #include "fdutil.h"
 #include "resolve.h"
 #include "walk.h"
@@ -103,7 +104,7 @@ static int open_root(const struct resolve_in *in, struct base *b)
 	b->rootfd = walk_open(in->procfd, "root", O_DIRECTORY);
 	if (b->rootfd < 0)
 		return -EPERM;
-	(void)walk_fd_path(b->rootfd, b->root_seen, sizeof(b->root_seen));
+	(void)canon_fd_path(b->rootfd, b->root_seen, sizeof(b->root_seen));
 	return 0;
 }
 
@@ -121,7 +122,7 @@ static int open_bases(const struct resolve_in *in, struct call *c, struct base *
 		if (r >= 0) {
 			canon_fd(k, b->fd, b->root_seen);
 			if (c->kind != SYSCALLS_MKDIRAT || c->dirfd == AT_FDCWD)
-				c->have_cwd = walk_fd_path(b->fd, c->cwd, sizeof(c->cwd)) == 0;
+				c->have_cwd = canon_fd_path(b->fd, c->cwd, sizeof(c->cwd)) == 0;
 			r = 0;
 		}
 	} else if (r == 0) {

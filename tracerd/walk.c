@@ -12,7 +12,6 @@
  * process do anything to itself) does tracerd look up as itself. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,85 +19,11 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "canon.h"
 #include "fdutil.h"
 #include "walk.h"
 
 #define MAX_LINKS 40
-
-void canon_set(struct canon *k, const char *s)
-{
-	size_t n = strlen(s);
-
-	k->bad = n >= k->cap;
-	k->len = k->bad ? 0 : n;
-	if (!k->bad)
-		memcpy(k->buf, s, n + 1);
-}
-
-/* Apply one component lexically: valid for the canonical path because each
- * component was, or will be, really walked. */
-void canon_push(struct canon *k, const char *s, size_t n)
-{
-	if (k->bad || n == 0 || (n == 1 && s[0] == '.'))
-		return;
-	if (n == 2 && s[0] == '.' && s[1] == '.') {
-		while (k->len > 1 && k->buf[k->len - 1] != '/')
-			k->len--;
-		if (k->len > 1)
-			k->len--;
-		k->buf[k->len] = '\0';
-		return;
-	}
-	if (k->len + n + 2 >= k->cap) {
-		k->bad = true;
-		return;
-	}
-	if (k->len != 1 || k->buf[0] != '/')
-		k->buf[k->len++] = '/';
-	memcpy(k->buf + k->len, s, n);
-	k->len += n;
-	k->buf[k->len] = '\0';
-}
-
-void canon_walk(struct canon *k, const char *p)
-{
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		canon_push(k, p, n);
-		p += n;
-		p += strspn(p, "/");
-	}
-}
-
-int walk_fd_path(int fd, char *buf, size_t cap)
-{
-	char link[32];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, buf, cap - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return n > 0 ? 0 : n < 0 ? -errno : -EIO;
-}
-
-void canon_fd(struct canon *k, int fd, const char *root_seen)
-{
-	char seen[PATH_MAX];
-	size_t rl = root_seen ? strlen(root_seen) : 1;
-
-	(void)walk_fd_path(fd, seen, sizeof(seen));
-	canon_set(k, "/");
-	if (seen[0] != '/') {
-		k->bad = true;
-	} else if (rl <= 1) {
-		canon_set(k, seen);
-	} else if (strncmp(seen, root_seen, rl) || (seen[rl] != '/' && seen[rl] != '\0')) {
-		k->bad = true;	/* not below the target's root */
-	} else {
-		canon_set(k, seen[rl] ? seen + rl : "/");
-	}
-}
 
 /* Act as tracerd (self) or as the target for the next lookup in cur. */
 static int act(struct walk *w, bool self, int cur)
@@ -135,13 +60,24 @@ int walk_open(int dirfd, const char *name, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+int walk_open_dir(int dirfd, const char *name)
+{
+	_cleanup_close_ int fd = walk_open(dirfd, name, 0);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return TAKE_FD(fd);
+}
+
 /* Push a link body (len bytes at str[depth], already there) on the stack:
  * it is walked before the rest of the string below it, as the kernel does. */
-static int push(struct walk *w)
+static void push(struct walk *w)
 {
 	w->pos[w->depth] = w->str[w->depth];
 	w->depth++;
-	return 0;
 }
 
 /* Room for one more string? A link count past 40 is ELOOP anyway. */
@@ -215,7 +151,8 @@ static int proc_self(struct walk *w, int top, const char *name, const char **den
 		*deny = "procfs of a pid namespace above tracerd's";
 	if (r < 0)
 		return r;
-	return push(w), 1;
+	push(w);
+	return 1;
 }
 
 /* A magic link under /proc/N: followed only for the target itself, by
@@ -224,20 +161,15 @@ static int proc_self(struct walk *w, int top, const char *name, const char **den
 static int follow_magic(struct walk *w, int *cur, const char *name, struct canon *k,
 			const char **deny)
 {
-	struct stat st;
 	int fd;
 
 	if (!w->in_target_proc) {
 		*deny = "magic link of another process";
 		return -EPERM;
 	}
-	fd = walk_open(*cur, name, 0);
+	fd = walk_open_dir(*cur, name);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -ENOTDIR;
-	}
 	canon_fd(k, fd, w->root_seen);
 	fdutil_replace(cur, fd);
 	w->in_target_proc = false;
@@ -262,7 +194,8 @@ static int follow_link(struct walk *w, int *cur, int linkfd, struct canon *k)
 		w->in_target_proc = false;
 		canon_set(k, "/");
 	}
-	return push(w);
+	push(w);
+	return 0;
 }
 
 /* One normal component: a directory becomes cur, a link is followed.

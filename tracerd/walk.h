@@ -6,15 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "canon.h"
 #include "creds.h"
 #include "ident.h"
 #include "procid.h"
-
-struct canon {
-	char *buf;
-	size_t len, cap;
-	bool bad;
-};
 
 #define WALK_DEPTH 41	/* the parent part and up to 40 link bodies */
 
@@ -36,21 +31,12 @@ struct walk {
 	char str[WALK_DEPTH][PATH_MAX];
 };
 
-/* The canonical path kept beside the walk. */
-void canon_set(struct canon *k, const char *s);
-void canon_push(struct canon *k, const char *s, size_t n);
-void canon_walk(struct canon *k, const char *p);
-
-/* k := the path of the directory fd as seen from the target's root, whose
- * path tracerd sees as root_seen; bad when it does not lie below it. */
-void canon_fd(struct canon *k, int fd, const char *root_seen);
-
-/* The path tracerd sees for fd (readlink of /proc/self/fd/N), "" and
- * -errno when there is none. */
-int walk_fd_path(int fd, char *buf, size_t cap);
-
 /* openat(dirfd, name, O_PATH | O_CLOEXEC | flags): the fd or -errno. */
 int walk_open(int dirfd, const char *name, int flags);
+
+/* walk_open(dirfd, name, 0) of what must be a directory: the fd, -ENOTDIR
+ * when it is none, or the open's -errno. */
+int walk_open_dir(int dirfd, const char *name);
 
 /* Walk w->str[0] from *cur; on success *cur is the parent directory. 0, or
  * -errno (with *deny set for a refused magic link). The thread acts as

@@ -1,0 +1,91 @@
+/* Canonical paths, lexically: valid for the record because each component
+ * applied was, or will be, really walked, and each fd's path is read from
+ * the fd itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "canon.h"
+
+void canon_set(struct canon *k, const char *s)
+{
+	size_t n = strlen(s);
+
+	k->bad = n >= k->cap;
+	k->len = k->bad ? 0 : n;
+	if (!k->bad)
+		memcpy(k->buf, s, n + 1);
+}
+
+void canon_push(struct canon *k, const char *s, size_t n)
+{
+	if (k->bad || n == 0 || (n == 1 && s[0] == '.'))
+		return;
+	if (n == 2 && s[0] == '.' && s[1] == '.') {
+		while (k->len > 1 && k->buf[k->len - 1] != '/')
+			k->len--;
+		if (k->len > 1)
+			k->len--;
+		k->buf[k->len] = '\0';
+		return;
+	}
+	if (k->len + n + 2 >= k->cap) {
+		k->bad = true;
+		return;
+	}
+	if (k->len != 1 || k->buf[0] != '/')
+		k->buf[k->len++] = '/';
+	memcpy(k->buf + k->len, s, n);
+	k->len += n;
+	k->buf[k->len] = '\0';
+}
+
+void canon_walk(struct canon *k, const char *p)
+{
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		canon_push(k, p, n);
+		p += n;
+		p += strspn(p, "/");
+	}
+}
+
+ssize_t canon_readlink(int dirfd, const char *name, char *buf, size_t cap)
+{
+	ssize_t n = readlinkat(dirfd, name, buf, cap - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : n < 0 ? -errno : -EIO;
+}
+
+int canon_fd_path(int fd, char *buf, size_t cap)
+{
+	char link[32];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = canon_readlink(AT_FDCWD, link, buf, cap);
+	return n < 0 ? (int)n : 0;
+}
+
+void canon_fd(struct canon *k, int fd, const char *root_seen)
+{
+	char seen[PATH_MAX];
+	size_t rl = root_seen ? strlen(root_seen) : 1;
+
+	(void)canon_fd_path(fd, seen, sizeof(seen));
+	canon_set(k, "/");
+	if (seen[0] != '/') {
+		k->bad = true;
+	} else if (rl <= 1) {
+		canon_set(k, seen);
+	} else if (strncmp(seen, root_seen, rl) || (seen[rl] != '/' && seen[rl] != '\0')) {
+		k->bad = true;	/* not below the target's root */
+	} else {
+		canon_set(k, seen[rl] ? seen + rl : "/");
+	}
+}
