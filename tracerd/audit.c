@@ -23,6 +23,8 @@
 #include "audit.h"
 #include "call.h"
 #include "log.h"
+#include "policy.h"
+#include "target.h"
 
 #define RESERVE_CHUNK (1024 * 1024)	/* fallocate'd at a time */
 #define RESERVE_LOW (256 * 1024)	/* top up below this much unclaimed room */
@@ -355,46 +357,55 @@ int audit_event(const char *event, pid_t pid, const char *reason)
 	return audit_write(buf, (size_t)n, 0);
 }
 
-size_t audit_record_bound(const struct call *c)
+size_t audit_record_bound(const struct audit_rec *r)
 {
-	size_t n = (c->path_ok ? strlen(c->path) : 0) +
-		   (c->have_resolved ? strlen(c->resolved) : 0);
+	const struct target_facts *t = r->target;
+	size_t n = (r->path ? strlen(r->path) : 0) + (r->resolved ? strlen(r->resolved) : 0);
 
-	if (c->have_facts)
-		n += strlen(c->exe) + strlen(c->comm) + strlen(c->cwd);
+	if (t->ok)
+		n += strlen(t->exe) + strlen(t->comm) + (r->cwd ? strlen(r->cwd) : 0);
 	return 768 + 6 * n;	/* the keys and numbers, every byte escaped */
 }
 
-int audit_record(const struct call *c, char *buf, size_t cap)
+/* "syscall" and, for mkdirat, "dirfd". */
+static void syscall_keys(struct jbuf *j, const struct call *c)
 {
+	json_key_cstr(j, "syscall", c->kind == SYSCALLS_OTHER ? "other" : syscalls_kind_name(c->kind));
+	if (c->kind != SYSCALLS_MKDIRAT)
+		return;
+	if (c->dirfd == AT_FDCWD)
+		json_key_cstr(j, "dirfd", "AT_FDCWD");
+	else
+		json_key_int(j, "dirfd", c->dirfd);
+}
+
+int audit_record(const struct audit_rec *r, char *buf, size_t cap)
+{
+	const struct call *c = r->call;
+	const struct target_facts *t = r->target;
+	const struct verdict *v = r->verdict;
 	struct jbuf j;
 	char mode[4];
 
 	audit_begin(&j, buf, cap);
-	json_key_int(&j, "pid", c->tgid > 0 ? c->tgid : c->tid);
+	json_key_int(&j, "pid", t->tgid > 0 ? t->tgid : c->tid);
 	json_key_int(&j, "tid", c->tid);
-	if (c->fsuid == (uid_t)-1)
+	if (t->creds.fsuid == (uid_t)-1)
 		json_key_null(&j, "uid");
 	else
-		json_key_int(&j, "uid", c->fsuid);
-	json_key_cstr(&j, "exe", c->have_facts ? c->exe : NULL);
-	json_key_cstr(&j, "comm", c->have_facts ? c->comm : NULL);
-	json_key_cstr(&j, "cwd", c->have_facts ? c->cwd : NULL);
-	json_key_cstr(&j, "syscall", c->kind == SYSCALLS_OTHER ? "other" : syscalls_kind_name(c->kind));
-	if (c->kind == SYSCALLS_MKDIRAT) {
-		if (c->dirfd == AT_FDCWD)
-			json_key_cstr(&j, "dirfd", "AT_FDCWD");
-		else
-			json_key_int(&j, "dirfd", c->dirfd);
-	}
-	json_key_cstr(&j, "path", c->path_ok ? c->path : NULL);
-	json_key_cstr(&j, "resolved", c->have_resolved ? c->resolved : NULL);
+		json_key_int(&j, "uid", t->creds.fsuid);
+	json_key_cstr(&j, "exe", t->ok ? t->exe : NULL);
+	json_key_cstr(&j, "comm", t->ok ? t->comm : NULL);
+	json_key_cstr(&j, "cwd", t->ok ? r->cwd : NULL);
+	syscall_keys(&j, c);
+	json_key_cstr(&j, "path", r->path);
+	json_key_cstr(&j, "resolved", r->resolved);
 	for (int i = 3, m = (int)(c->mode & 07777); i >= 0; i--, m >>= 3)
 		mode[i] = (char)('0' + (m & 7));
 	json_key_str(&j, "mode", mode, 4);
-	json_key_cstr(&j, "decision", decision_name(c->decision));
-	json_key_cstr(&j, "errno", c->err ? strerrorname_np(c->err) : NULL);
-	if (c->decision != DECISION_EMULATED)
-		json_key_cstr(&j, "reason", c->reason ? c->reason : "unknown");
+	json_key_cstr(&j, "decision", decision_name(v->decision));
+	json_key_cstr(&j, "errno", v->err ? strerrorname_np(v->err) : NULL);
+	if (v->decision != DECISION_EMULATED)
+		json_key_cstr(&j, "reason", v->reason ? v->reason : "unknown");
 	return json_end(&j);
 }

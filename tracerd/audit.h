@@ -36,10 +36,24 @@ void audit_begin(struct jbuf *j, char *buf, size_t cap);
 int audit_event(const char *event, pid_t pid, const char *reason);
 
 struct call;
+struct target_facts;
+struct verdict;
+
+/* What the record of one call is made of: what each stage found, read
+ * only (a NULL string: that stage did not find it). */
+struct audit_rec {
+	const struct call *call;		/* the notification */
+	const struct target_facts *target;	/* pid, uid; exe, comm, cwd when ok */
+	const char *cwd;			/* the cwd used or read */
+	const char *path;			/* as given; NULL: unreadable */
+	const char *resolved;			/* NULL: unresolved */
+	const struct verdict *verdict;
+};
+
 /* At least the length of the call's record as it will be, once decided. */
-size_t audit_record_bound(const struct call *c);
+size_t audit_record_bound(const struct audit_rec *r);
 
 /* Format the record of one call into buf. Its length, or -ENOSPC. */
-int audit_record(const struct call *c, char *buf, size_t cap);
+int audit_record(const struct audit_rec *r, char *buf, size_t cap);
 
 #endif

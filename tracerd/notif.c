@@ -11,8 +11,11 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "audit.h"
+#include "call.h"
 #include "creds.h"
 #include "emulate.h"
+#include "fdutil.h"
 #include "hooks.h"
 #include "log.h"
 #include "notif.h"
@@ -23,6 +26,24 @@
 #include "tidcache.h"
 #include "tracerd.h"
 
+/* One answering thread's buffers, allocated once, and what each stage
+ * found for the call in hand: only this file sees them all, each stage
+ * gets its part. */
+struct notif_ctx {
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	struct call call;		/* the notification, decoded */
+	struct target_facts facts;
+	struct target_path path;
+	struct resolve_out res;		/* the judged parent, open until answered */
+	struct verdict verdict;
+	bool created;			/* tracerd made the directory */
+	size_t claim;			/* room claimed in the log for the record */
+	struct target_buf tbuf;		/* status text, groups, id maps */
+	struct resolve_arena *arena;	/* the resolution's large state */
+	char line[AUDIT_LINE_MAX];
+};
+
 struct notif_ctx *notif_ctx_new(void)
 {
 	struct notif_ctx *x = calloc(1, sizeof(*x));
@@ -31,7 +52,8 @@ struct notif_ctx *notif_ctx_new(void)
 		return NULL;
 	x->req = calloc(1, daemon_cfg.notif_size);
 	x->resp = calloc(1, daemon_cfg.resp_size);
-	if (!x->req || !x->resp) {
+	x->arena = resolve_arena_new();
+	if (!x->req || !x->resp || !x->arena) {
 		notif_ctx_free(x);
 		return NULL;
 	}
@@ -44,6 +66,7 @@ void notif_ctx_free(struct notif_ctx *x)
 		return;
 	free(x->req);
 	free(x->resp);
+	resolve_arena_free(x->arena);
 	target_buf_free(&x->tbuf);
 	free(x);
 }
@@ -55,16 +78,6 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 	c->arch = req->data.arch;
 	c->nr = (uint32_t)req->data.nr;
 	c->kind = syscalls_classify(c->arch, c->nr);
-	c->tgid = 0;
-	c->ns_tgid = c->ns_tid = -1;
-	c->fsuid = (uid_t)-1;
-	c->path_ok = false;
-	c->have_facts = false;
-	c->have_resolved = false;
-	c->decision = DECISION_ERROR;	/* fail closed until decided */
-	c->err = EPERM;
-	c->reason = "not evaluated";
-	c->created = false;
 	if (c->kind == SYSCALLS_MKDIRAT) {
 		c->dirfd = (int)(uint32_t)req->data.args[0];
 		c->path_ptr = syscalls_arg(c->arch, req->data.args[1]);
@@ -74,6 +87,36 @@ static void call_init(struct call *c, const struct seccomp_notif *req)
 		c->path_ptr = syscalls_arg(c->arch, req->data.args[0]);
 		c->mode = (unsigned)req->data.args[1];
 	}
+}
+
+/* Nothing found yet: every stage's result unknown, the answer failing
+ * closed until decided. */
+static void results_init(struct notif_ctx *x)
+{
+	x->facts.tgid = 0;
+	x->facts.nslevels = 0;
+	x->facts.creds.fsuid = (uid_t)-1;
+	x->facts.ok = x->facts.have_cwd = false;
+	x->path.ok = false;
+	x->res.parentfd = -1;
+	x->res.deny = NULL;
+	x->res.have_resolved = x->res.have_cwd = false;
+	x->verdict = (struct verdict){ DECISION_ERROR, EPERM, "not evaluated" };
+	x->created = false;
+	x->claim = 0;
+}
+
+/* The record's view of the results. */
+static struct audit_rec record_of(const struct notif_ctx *x)
+{
+	return (struct audit_rec){
+		.call = &x->call,
+		.target = &x->facts,
+		.cwd = x->res.have_cwd ? x->res.cwd : x->facts.cwd,
+		.path = x->path.ok ? x->path.path : NULL,
+		.resolved = x->res.have_resolved ? x->res.resolved : NULL,
+		.verdict = &x->verdict,
+	};
 }
 
 /* Is the judged parent inside a root? tracerd's own judgement, so it is
@@ -93,66 +136,75 @@ static int on_parent(const struct resolve_out *out)
 	return creds_for_dir(out->parentfd) < 0 ? -EPERM : 0;
 }
 
-/* Resolve, ask the policy what it needs, create or answer, acting as the
- * target (itself or adopted). */
-static void decide(struct call *c, int procfd, struct resolve_out *out, struct target_buf *tb)
+/* Room for the record first (once the directory exists, its record must
+ * be writable), then the creation on the judged parent. */
+static void create(struct notif_ctx *x)
 {
-	struct resolve_in in = {
-		.procfd = procfd, .nstgid = c->nstgid, .nspid = c->nspid,
-		.nslevels = c->nslevels, .self_rootfd = daemon_cfg.self_rootfd,
-		.self_root = daemon_cfg.self_root, .self = &daemon_cfg.self_creds,
-		.scratch = tb,
-	};
-	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN };
+	struct audit_rec rec = record_of(x);
 	int r;
 
-	f.resolve = resolve_parent(&in, c, out);
-	f.deny = out->deny;
-	f.type = out->type;
+	x->claim = audit_record_bound(&rec);
+	r = audit_claim(x->claim);
+	if (r < 0) {
+		x->claim = 0;
+		policy_error(&x->verdict, EPERM, r == -ENOENT ? "the audit log cannot be written" :
+			     "no room for the record in the audit log");
+		return;
+	}
+	hook_pause(HOOK_BEFORE_CREATE, x->path.path);
+	r = on_parent(&x->res);
+	if (r == 0)
+		r = emulate_mkdir(x->res.parentfd, x->res.last, x->call.mode, x->facts.umask);
+	x->verdict.decision = DECISION_EMULATED;
+	x->verdict.err = -r;
+	x->created = r == 0;
+	hook_pause(HOOK_AFTER_CREATE, x->path.path);
+}
+
+/* Resolve, ask the policy what it needs, create or answer, acting as the
+ * target (itself or adopted). */
+static void decide(struct notif_ctx *x, int procfd)
+{
+	const struct call *c = &x->call;
+	const struct target_facts *t = &x->facts;
+	struct resolve_in in = {
+		.procfd = procfd, .nstgid = t->nstgid, .nspid = t->nspid,
+		.nslevels = t->nslevels, .self_rootfd = daemon_cfg.self_rootfd,
+		.self_root = daemon_cfg.self_root, .self = &daemon_cfg.self_creds,
+		.scratch = &x->tbuf, .arena = x->arena, .path = x->path.path,
+		.dirfd = c->kind == SYSCALLS_MKDIRAT ? c->dirfd : AT_FDCWD,
+	};
+	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN };
+
+	f.resolve = resolve_parent(&in, &x->res);
+	f.deny = x->res.deny;
+	f.type = x->res.type;
 	for (;;) {
-		switch (policy_decide(&f, c)) {
+		switch (policy_decide(&f, &x->verdict)) {
 		case POLICY_NEED_WITHIN:
-			f.within = within(out);
+			f.within = within(&x->res);
 			continue;
 		case POLICY_NEED_PROBE:
-			f.probe = on_parent(out);
+			f.probe = on_parent(&x->res);
 			if (f.probe == 0)
-				f.probe = emulate_probe(out->parentfd, out->last);
+				f.probe = emulate_probe(x->res.parentfd, x->res.last);
 			continue;
 		case POLICY_CREATE:
-			/* room for the record first: once the directory
-			 * exists, its record must be writable */
-			out->claim = audit_record_bound(c);
-			r = audit_claim(out->claim);
-			if (r < 0) {
-				out->claim = 0;
-				policy_error(c, EPERM, r == -ENOENT ? "the audit log cannot be written" :
-					     "no room for the record in the audit log");
-				break;
-			}
-			hook_pause(HOOK_BEFORE_CREATE, c->path);
-			r = on_parent(out);
-			if (r == 0)
-				r = emulate_mkdir(out->parentfd, out->last, c->mode, c->umask);
-			c->decision = DECISION_EMULATED;
-			c->err = -r;
-			c->created = r == 0;
-			hook_pause(HOOK_AFTER_CREATE, c->path);
-			break;
+			create(x);
+			return;
 		case POLICY_ANSWER:
-			break;
+			return;
 		}
-		break;
 	}
 }
 
 /* The target's fds and status. Fresh fds are trusted once NOTIF_ID_VALID
  * confirms the thread is still ours; kept fds whose reads fail belonged
  * to an earlier holder of the tid: forget them and open anew. */
-static int read_status(struct call *c, int listener, uint64_t owner, struct tid_fds *f,
-		       struct creds *cr, struct target_buf *tb)
+static int read_status(const struct call *c, int listener, uint64_t owner, struct tid_fds *f,
+		       struct target_facts *t, struct target_buf *tb)
 {
-	int r = target_status(f->status, c, cr, tb);
+	int r = target_status(f->status, t, tb);
 
 	if (r < 0 && !f->fresh) {
 		tidcache_put(f, true);
@@ -163,24 +215,25 @@ static int read_status(struct call *c, int listener, uint64_t owner, struct tid_
 		}
 		if (!target_valid(listener, c->id))
 			return -ESRCH;
-		r = target_status(f->status, c, cr, tb);
+		r = target_status(f->status, t, tb);
 	}
 	/* capabilities count only relative to the target's user namespace */
-	if (r >= 0 && cr->cap_eff)
-		r = target_userns(f->proc, daemon_cfg.self_userns, cr, tb);
+	if (r >= 0 && t->creds.cap_eff)
+		r = target_userns(f->proc, daemon_cfg.self_userns, &t->creds, tb);
 	return r;
 }
 
-/* What the path read says; creds: whether tracerd can act as the target.
- * A target tracerd cannot read because its credentials differ is told so. */
-static bool path_verdict(struct call *c, int r, bool creds)
+/* What the path read says; same: whether tracerd has the target's
+ * credentials. A target tracerd cannot read because its credentials
+ * differ is told so. */
+static bool path_verdict(struct verdict *v, int r, bool same)
 {
 	if (r == -EFAULT)
-		policy_error(c, EFAULT, "path unreadable");
+		policy_error(v, EFAULT, "path unreadable");
 	else if (r == -ENAMETOOLONG)
-		policy_error(c, ENAMETOOLONG, "no NUL within PATH_MAX");
+		policy_error(v, ENAMETOOLONG, "no NUL within PATH_MAX");
 	else if (r < 0)
-		policy_error(c, EPERM, !creds ? "credentials" : daemon_cfg.yama ?
+		policy_error(v, EPERM, !same ? "credentials" : daemon_cfg.yama ?
 			     "yama" : "target memory unreadable");
 	return r == 0;
 }
@@ -188,64 +241,92 @@ static bool path_verdict(struct call *c, int r, bool creds)
 /* The cwd of a call that is not resolved from it is a fact for the record,
  * read before a creation so that the room claimed for the record counts
  * it; a relative mkdir's cwd comes from the very fd it is resolved from. */
-static void cwd_fact(struct call *c, int procfd)
+static void cwd_fact(struct notif_ctx *x, int procfd)
 {
-	if (c->path[0] == '/' || (c->kind == SYSCALLS_MKDIRAT && c->dirfd != AT_FDCWD))
-		target_cwd(procfd, c);
+	const struct call *c = &x->call;
+
+	if (x->path.path[0] == '/' || (c->kind == SYSCALLS_MKDIRAT && c->dirfd != AT_FDCWD))
+		target_cwd(procfd, &x->facts);
 }
 
-/* Everything between RECV and the record. Every read of the target is
- * trusted only once NOTIF_ID_VALID confirmed the thread is still ours:
- * the status and facts through fds opened before the check, the path
- * read by tid before it. */
-static void evaluate(struct call *c, int listener, uint64_t owner, struct resolve_out *out,
-		     struct target_buf *tb)
+/* Decide as the target: as itself when tracerd has its credentials
+ * (same), else with them adopted, when tracerd can. */
+static void as_target(struct notif_ctx *x, int procfd, bool same)
 {
+	if (!same && !daemon_cfg.adopt) {
+		policy_error(&x->verdict, EPERM, "credentials");
+		return;
+	}
+	if (!same && creds_adopt(&x->facts.creds) < 0) {
+		creds_restore(&daemon_cfg.self_creds);	/* a partial switch */
+		policy_error(&x->verdict, EPERM, "credentials");
+		return;
+	}
+	cwd_fact(x, procfd);
+	decide(x, procfd);
+	if (!same)
+		creds_restore(&daemon_cfg.self_creds);
+}
+
+/* The target's facts and path, then the decision. Every read of the
+ * target is trusted only once NOTIF_ID_VALID confirmed the thread is
+ * still ours: the status and facts through fds opened before the check,
+ * the path read by tid before it. */
+static void evaluate(struct notif_ctx *x, int listener, uint64_t owner, struct tid_fds *f)
+{
+	const struct call *c = &x->call;
+	struct target_facts *t = &x->facts;
+	bool same;
+	int r = read_status(c, listener, owner, f, t, &x->tbuf);
+
+	if (r >= 0) {
+		target_read_facts(f->proc, t);
+		r = target_read_path(c->tid, c->path_ptr, &x->path);
+	}
+	same = creds_equal(&t->creds, &daemon_cfg.self_creds);
+	if (!target_valid(listener, c->id)) {
+		x->path.ok = t->ok = false;
+		policy_error(&x->verdict, EPERM, "target vanished");
+	} else if (!t->ok) {
+		policy_error(&x->verdict, EPERM, "target's /proc unreadable");
+	} else if (!path_verdict(&x->verdict, r, same)) {
+		/* answered */
+	} else if (x->path.path[0] == '\0') {
+		x->verdict.decision = DECISION_EMULATED;
+		x->verdict.err = ENOENT;
+	} else {
+		as_target(x, f->proc, same);
+	}
+	if (t->ok && !x->res.have_cwd)
+		target_cwd(f->proc, t);
+}
+
+/* Everything between RECV and the record: the calls that cannot be
+ * evaluated are told why, the others evaluated with the target's fds. */
+static void answer(struct notif_ctx *x, int listener, uint64_t owner)
+{
+	const struct call *c = &x->call;
 	struct tid_fds f;
-	struct creds cr;
-	bool creds;
 	int r;
 
-	if (c->kind == SYSCALLS_OTHER)
-		return policy_error(c, ENOSYS, "syscall not in the table");
-	if (c->tid == 0)
-		return policy_error(c, EPERM, "target not visible in tracerd's pid namespace");
+	if (c->kind == SYSCALLS_OTHER) {
+		policy_error(&x->verdict, ENOSYS, "syscall not in the table");
+		return;
+	}
+	if (c->tid == 0) {
+		policy_error(&x->verdict, EPERM, "target not visible in tracerd's pid namespace");
+		return;
+	}
 	r = tidcache_get(c->tid, owner, &f);
-	if (r == -EMFILE || r == -ENFILE)
-		return policy_error(c, EPERM, "tracerd is out of file descriptors or memory");
-	if (r < 0)
-		return policy_error(c, EPERM, "target vanished");
-	r = read_status(c, listener, owner, &f, &cr, tb);
-	if (r >= 0) {
-		target_facts(f.proc, c);
-		r = target_read_path(c);
+	if (r == -EMFILE || r == -ENFILE) {
+		policy_error(&x->verdict, EPERM, "tracerd is out of file descriptors or memory");
+		return;
 	}
-	creds = creds_equal(&cr, &daemon_cfg.self_creds);
-	if (!target_valid(listener, c->id)) {
-		c->path_ok = c->have_facts = false;
-		policy_error(c, EPERM, "target vanished");
-	} else if (!c->have_facts) {
-		policy_error(c, EPERM, "target's /proc unreadable");
-	} else if (!path_verdict(c, r, creds)) {
-		/* answered */
-	} else if (c->path[0] == '\0') {
-		c->decision = DECISION_EMULATED;
-		c->err = ENOENT;
-	} else if (creds) {
-		cwd_fact(c, f.proc);
-		decide(c, f.proc, out, tb);
-	} else if (!daemon_cfg.adopt) {
-		policy_error(c, EPERM, "credentials");
-	} else if (creds_adopt(&cr) < 0) {
-		creds_restore(&daemon_cfg.self_creds);	/* a partial switch */
-		policy_error(c, EPERM, "credentials");
-	} else {
-		cwd_fact(c, f.proc);
-		decide(c, f.proc, out, tb);
-		creds_restore(&daemon_cfg.self_creds);
+	if (r < 0) {
+		policy_error(&x->verdict, EPERM, "target vanished");
+		return;
 	}
-	if (c->have_facts)
-		target_cwd(f.proc, c);
+	evaluate(x, listener, owner, &f);
 	if (f.proc >= 0)
 		tidcache_put(&f, false);
 }
@@ -254,13 +335,28 @@ static void evaluate(struct call *c, int listener, uint64_t owner, struct resolv
  * removed again. When that fails too (the target's other thread put a
  * file in it), the directory exists: the answer is the truth, 0, and the
  * loss is on stderr and counted. Returns whether it stays. */
-static bool unrecorded(const struct call *c, const struct resolve_out *out)
+static bool unrecorded(const struct notif_ctx *x)
 {
-	if (!c->created || unlinkat(out->parentfd, out->last, AT_REMOVEDIR) == 0)
+	if (!x->created || unlinkat(x->res.parentfd, x->res.last, AT_REMOVEDIR) == 0)
 		return false;
 	log_error_errno(-errno, "a directory made for pid %d exists without its record "
-			"(it could not be removed)", (int)c->tid);
+			"(it could not be removed)", (int)x->call.tid);
 	return true;
+}
+
+/* The record, before the answer: no record, no directory, no success. */
+static void record(struct notif_ctx *x)
+{
+	struct audit_rec rec = record_of(x);
+	int n = audit_record(&rec, x->line, sizeof(x->line));
+
+	if (n < 0) {
+		log_error("a record did not fit in %zu bytes: call of pid %d answered EPERM",
+			  sizeof(x->line), (int)x->call.tid);
+		audit_unclaim(x->claim);
+	}
+	if ((n < 0 || audit_write(x->line, (size_t)n, x->claim) < 0) && !unrecorded(x))
+		x->verdict.err = EPERM;
 }
 
 int notif_recv(struct notif_ctx *x, int listener)
@@ -273,31 +369,22 @@ int notif_recv(struct notif_ctx *x, int listener)
 
 void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 {
-	struct call *c = &x->call;
-	int n;
+	const char *path;
 
-	call_init(c, x->req);
-	x->out.parentfd = -1;
-	x->out.claim = 0;
+	call_init(&x->call, x->req);
+	results_init(x);
 	hook_pause(HOOK_AFTER_RECV, NULL);
-	evaluate(c, listener, owner, &x->out, &x->tbuf);
-	n = audit_record(c, x->line, sizeof(x->line));
-	if (n < 0) {
-		log_error("a record did not fit in %zu bytes: call of pid %d answered EPERM",
-			  sizeof(x->line), (int)c->tid);
-		audit_unclaim(x->out.claim);
-	}
-	if ((n < 0 || audit_write(x->line, (size_t)n, x->out.claim) < 0) && !unrecorded(c, &x->out))
-		c->err = EPERM;	/* no record, no directory, no success */
-	hook_pause(HOOK_AFTER_RECORD, c->path_ok ? c->path : NULL);
-	if (x->out.parentfd >= 0)
-		close(x->out.parentfd);
-	hook_pause(HOOK_BEFORE_SEND, c->path_ok ? c->path : NULL);
+	answer(x, listener, owner);
+	record(x);
+	path = x->path.ok ? x->path.path : NULL;
+	hook_pause(HOOK_AFTER_RECORD, path);
+	fdutil_replace(&x->res.parentfd, -1);
+	hook_pause(HOOK_BEFORE_SEND, path);
 	memset(x->resp, 0, daemon_cfg.resp_size);
-	x->resp->id = c->id;
-	x->resp->error = c->err ? -c->err : 0;
+	x->resp->id = x->call.id;
+	x->resp->error = x->verdict.err ? -x->verdict.err : 0;
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
-		(void)audit_event("lost", c->tgid > 0 ? c->tgid : c->tid,
+		(void)audit_event("lost", x->facts.tgid > 0 ? x->facts.tgid : x->call.tid,
 				  "target interrupted or killed before the answer");
 }
 

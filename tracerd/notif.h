@@ -1,24 +1,13 @@
-/* One notification, from RECV to SEND. */
+/* One notification, from RECV to SEND: notif.c calls the stages in order
+ * (target, resolve, policy, emulate, record) and owns the answer. */
 #ifndef TRACERD_NOTIF_H
 #define TRACERD_NOTIF_H
 
-#include <linux/seccomp.h>
 #include <stdint.h>
 
-#include "audit.h"
-#include "call.h"
-#include "resolve.h"
-#include "target.h"
-
-/* The buffers of one answering thread, allocated once. */
-struct notif_ctx {
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
-	struct call call;
-	struct resolve_out out;	/* the judged parent, open until answered */
-	struct target_buf tbuf;	/* status text, groups, id maps */
-	char line[AUDIT_LINE_MAX];
-};
+/* The buffers of one answering thread, allocated once (the resolution's
+ * arena among them), and the results of the call in hand. */
+struct notif_ctx;
 
 struct notif_ctx *notif_ctx_new(void);
 void notif_ctx_free(struct notif_ctx *x);

@@ -22,18 +22,18 @@ const char *decision_name(enum decision d)
 	return "error";
 }
 
-void policy_error(struct call *c, int err, const char *reason)
+void policy_error(struct verdict *v, int err, const char *reason)
 {
-	c->decision = DECISION_ERROR;
-	c->err = err;
-	c->reason = reason;
+	v->decision = DECISION_ERROR;
+	v->err = err;
+	v->reason = reason;
 }
 
-static enum policy_step answer(struct call *c, enum decision d, int err, const char *reason)
+static enum policy_step answer(struct verdict *v, enum decision d, int err, const char *reason)
 {
-	c->decision = d;
-	c->err = err;
-	c->reason = reason;
+	v->decision = d;
+	v->err = err;
+	v->reason = reason;
 	return POLICY_ANSWER;
 }
 
@@ -44,30 +44,30 @@ static bool tracerd_short(int r)
 	return r == -EMFILE || r == -ENFILE || r == -ENOMEM;
 }
 
-enum policy_step policy_decide(const struct policy_facts *f, struct call *c)
+enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v)
 {
 	if (f->deny)
-		return answer(c, DECISION_DENIED, EPERM, f->deny);
+		return answer(v, DECISION_DENIED, EPERM, f->deny);
 	if (f->resolve == -EPERM)
-		return answer(c, DECISION_ERROR, EPERM, "cannot resolve as the target");
+		return answer(v, DECISION_ERROR, EPERM, "cannot resolve as the target");
 	if (tracerd_short(f->resolve) || tracerd_short(f->within) || tracerd_short(f->probe))
-		return answer(c, DECISION_ERROR, EPERM, "tracerd is out of file descriptors or memory");
+		return answer(v, DECISION_ERROR, EPERM, "tracerd is out of file descriptors or memory");
 	if (f->resolve < 0)
-		return answer(c, DECISION_EMULATED, -f->resolve, NULL);
+		return answer(v, DECISION_EMULATED, -f->resolve, NULL);
 	if (f->type == LAST_DOT)
-		return answer(c, DECISION_EMULATED, EEXIST, NULL);
+		return answer(v, DECISION_EMULATED, EEXIST, NULL);
 	if (f->within == POLICY_UNKNOWN)
 		return POLICY_NEED_WITHIN;
 	if (f->within == 1)
 		return POLICY_CREATE;
 	if (f->within < 0)
-		return answer(c, DECISION_DENIED, EPERM,
+		return answer(v, DECISION_DENIED, EPERM,
 			      f->within == -EACCES ? "parent's ancestry not searchable" :
 			      f->within == -ELOOP ? "parent deeper than 4096 levels" :
 						    "cannot check the parent's ancestry");
 	if (f->probe == POLICY_UNKNOWN)
 		return POLICY_NEED_PROBE;
 	if (f->probe < 0)
-		return answer(c, DECISION_EMULATED, -f->probe, NULL);
-	return answer(c, DECISION_DENIED, EPERM, "outside the allowed roots");
+		return answer(v, DECISION_EMULATED, -f->probe, NULL);
+	return answer(v, DECISION_DENIED, EPERM, "outside the allowed roots");
 }

@@ -2,8 +2,22 @@
 #ifndef TRACERD_POLICY_H
 #define TRACERD_POLICY_H
 
-#include "call.h"
 #include "resolve.h"
+
+enum decision {
+	DECISION_EMULATED,	/* the kernel's own answer */
+	DECISION_DENIED,	/* outside the allowed roots: EPERM */
+	DECISION_ERROR,		/* could not be evaluated */
+};
+
+/* What the target is told, and why. */
+struct verdict {
+	enum decision decision;
+	int err;		/* 0 or a positive errno answered */
+	const char *reason;	/* on denied and error */
+};
+
+const char *decision_name(enum decision d);
 
 #define POLICY_UNKNOWN 2	/* within/probe not computed yet */
 
@@ -16,15 +30,17 @@ struct policy_facts {
 };
 
 enum policy_step {
-	POLICY_ANSWER,		/* c->decision/err/reason are final */
+	POLICY_ANSWER,		/* *v is final */
 	POLICY_NEED_WITHIN,	/* compute facts.within, call again */
 	POLICY_NEED_PROBE,	/* compute facts.probe, call again */
 	POLICY_CREATE,		/* create; the answer is mkdirat's errno */
 };
 
-enum policy_step policy_decide(const struct policy_facts *f, struct call *c);
+/* The next step for what is known so far; *v is written only with
+ * POLICY_ANSWER. */
+enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v);
 
 /* An `error` decision: tracerd could not evaluate the call. */
-void policy_error(struct call *c, int err, const char *reason);
+void policy_error(struct verdict *v, int err, const char *reason);
 
 #endif

@@ -27,7 +27,21 @@
 
 #define MAX_DEPTH 4096
 
-/* Split c->path into the parent part (left in rest) and the last name. */
+struct resolve_arena {
+	struct walk walk;
+};
+
+struct resolve_arena *resolve_arena_new(void)
+{
+	return malloc(sizeof(struct resolve_arena));
+}
+
+void resolve_arena_free(struct resolve_arena *a)
+{
+	free(a);
+}
+
+/* Split path into the parent part (left in rest) and the last name. */
 static void split(const char *path, char *rest, size_t cap, struct resolve_out *out)
 {
 	size_t end = strlen(path), start;
@@ -62,33 +76,29 @@ struct base {
 
 static void base_close(struct base *b, const struct resolve_in *in)
 {
-	if (b->rootfd >= 0 && b->rootfd != in->self_rootfd)
-		close(b->rootfd);
-	if (b->fd >= 0)
-		close(b->fd);
+	if (b->rootfd != in->self_rootfd)
+		fdutil_replace(&b->rootfd, -1);
+	fdutil_replace(&b->fd, -1);
 }
 
 /* The directory a relative path starts from: the thread's cwd, or the
  * mkdirat dirfd (an int: AT_FDCWD, else any negative -> EBADF). */
-static int open_base(const struct resolve_in *in, const struct call *c)
+static int open_base(const struct resolve_in *in)
 {
 	char name[32];
-	struct stat st;
-	_cleanup_close_ int fd = -1;
+	int fd;
 
-	if (c->kind != SYSCALLS_MKDIRAT || c->dirfd == AT_FDCWD) {
+	if (in->dirfd == AT_FDCWD) {
 		fd = walk_open(in->procfd, "cwd", O_DIRECTORY);
-		return fd < 0 ? -EPERM : TAKE_FD(fd);
+		return fd < 0 ? -EPERM : fd;
 	}
-	if (c->dirfd < 0)
+	if (in->dirfd < 0)
 		return -EBADF;
-	snprintf(name, sizeof(name), "fd/%d", c->dirfd);
-	fd = walk_open(in->procfd, name, 0);
-	if (fd < 0)
-		return fd == -ENOENT ? -EBADF : -EPERM;
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	return TAKE_FD(fd);
+	snprintf(name, sizeof(name), "fd/%d", in->dirfd);
+	fd = walk_open_dir(in->procfd, name);
+	if (fd == -ENOENT)
+		return -EBADF;
+	return fd >= 0 || fd == -ENOTDIR ? fd : -EPERM;
 }
 
 static int open_root(const struct resolve_in *in, struct base *b)
@@ -111,18 +121,18 @@ static int open_root(const struct resolve_in *in, struct base *b)
 /* As tracerd: the /proc links of the target need ptrace access, which
  * its own credentials need not give (CAP_SYS_PTRACE is never added to
  * them). The strings come from the fds opened here. */
-static int open_bases(const struct resolve_in *in, struct call *c, struct base *b,
-		      struct canon *k)
+static int open_bases(const struct resolve_in *in, struct base *b, struct canon *k,
+		      struct resolve_out *out)
 {
 	const struct creds *t = creds_suspend(in->self);
 	int r = open_root(in, b);
 
-	if (r == 0 && c->path[0] != '/') {
-		r = b->fd = open_base(in, c);
+	if (r == 0 && in->path[0] != '/') {
+		r = b->fd = open_base(in);
 		if (r >= 0) {
 			canon_fd(k, b->fd, b->root_seen);
-			if (c->kind != SYSCALLS_MKDIRAT || c->dirfd == AT_FDCWD)
-				c->have_cwd = canon_fd_path(b->fd, c->cwd, sizeof(c->cwd)) == 0;
+			if (in->dirfd == AT_FDCWD)
+				out->have_cwd = canon_fd_path(b->fd, out->cwd, sizeof(out->cwd)) == 0;
 			r = 0;
 		}
 	} else if (r == 0) {
@@ -151,8 +161,8 @@ static int slow_path(const struct resolve_in *in, struct walk *w, const struct b
 		.procfd = in->procfd, .nstgid = in->nstgid, .nspid = in->nspid,
 		.nslevels = in->nslevels, .scratch = in->scratch,
 	};
-	int cur = b->fd >= 0 ? fcntl(b->fd, F_DUPFD_CLOEXEC, 3) :
-			       fcntl(b->rootfd, F_DUPFD_CLOEXEC, 3), r;
+	_cleanup_close_ int cur = fcntl(b->fd >= 0 ? b->fd : b->rootfd, F_DUPFD_CLOEXEC, 3);
+	int r;
 
 	if (cur < 0)
 		return -errno;
@@ -163,48 +173,49 @@ static int slow_path(const struct resolve_in *in, struct walk *w, const struct b
 	w->root = b->root;
 	w->root_seen = b->root_seen;
 	r = walk(w, &cur, k, deny);
-	if (r < 0) {
-		close(cur);
-		return r;
-	}
-	return cur;
+	return r < 0 ? r : TAKE_FD(cur);
 }
 
-int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_out *out)
+/* The parent part in w->str[0], from the bases in b: the kernel's own
+ * walk when nothing in it needs the target's view (another root, procfs,
+ * symlinks, capabilities per inode), else the walk of walk.c. */
+static int open_parent(const struct resolve_in *in, struct walk *w, const struct base *b,
+		       struct canon *k, const char **deny)
 {
-	struct walk w;	/* large: no initializer, so no memset per call */
-	struct canon k = { .buf = c->resolved, .cap = sizeof(c->resolved) };
-	struct base b = { .rootfd = -1, .fd = -1 };
-	int fd = -ELOOP, r;
+	int fd = -ELOOP;
 
-	w.links = 0;
-	w.depth = 0;
+	if (b->same_root && !creds_per_inode()) {
+		fd = fast_path(b->fd >= 0 ? b->fd : in->self_rootfd, w->str[0]);
+		if (fd >= 0)
+			canon_walk(k, w->str[0]);
+		else if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN && fd != -ENOSYS)
+			return fd;
+	}
+	if (fd < 0)
+		fd = slow_path(in, w, b, k, deny);
+	return fd;
+}
+
+int resolve_parent(const struct resolve_in *in, struct resolve_out *out)
+{
+	struct walk *w = &in->arena->walk;	/* large: no memset per call */
+	struct canon k = { .buf = out->resolved, .cap = sizeof(out->resolved) };
+	struct base b = { .rootfd = -1, .fd = -1 };
+	int fd, r;
+
+	w->links = 0;
+	w->depth = 0;
 	out->parentfd = -1;
 	out->deny = NULL;
-	c->have_resolved = false;
-	split(c->path, w.str[0], sizeof(w.str[0]), out);
-	r = open_bases(in, c, &b, &k);
-	if (r < 0) {
-		base_close(&b, in);
-		return r;
-	}
-	/* the kernel's own walk, when nothing in it needs the target's view
-	 * (another root, procfs, symlinks, capabilities per inode) */
-	if (b.same_root && !creds_per_inode()) {
-		fd = fast_path(b.fd >= 0 ? b.fd : in->self_rootfd, w.str[0]);
-		if (fd >= 0)
-			canon_walk(&k, w.str[0]);
-		else if (fd != -ELOOP && fd != -EXDEV && fd != -EAGAIN && fd != -ENOSYS)
-			return base_close(&b, in), fd;
-	}
-	if (fd < 0) {
-		fd = slow_path(in, &w, &b, &k, &out->deny);
-	}
+	out->have_resolved = out->have_cwd = false;
+	split(in->path, w->str[0], sizeof(w->str[0]), out);
+	r = open_bases(in, &b, &k, out);
+	fd = r < 0 ? r : open_parent(in, w, &b, &k, &out->deny);
 	base_close(&b, in);
 	if (fd < 0)
 		return fd;
 	canon_push(&k, out->last, strlen(out->last));
-	c->have_resolved = !k.bad;
+	out->have_resolved = !k.bad;
 	out->parentfd = fd;
 	return 0;
 }
@@ -232,6 +243,7 @@ static bool is_root(const struct ident *id, const struct ident *roots, unsigned 
 int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top,
 		   unsigned *which)
 {
+	_cleanup_close_ int anchor = -1;	/* opened deeper up, once "../.." is too long */
 	char up[PATH_MAX];
 	struct ident id, prev;
 	int cur = fd, r;
@@ -250,16 +262,12 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots, const str
 			break;
 		}
 		if (len + 3 >= sizeof(up)) {	/* re-anchor deeper up */
-			int next = walk_open(cur, up, O_DIRECTORY | O_NOFOLLOW);
-
-			if (cur != fd)
-				close(cur);
-			cur = next;
-			len = 0;
-			if (cur < 0) {
-				r = cur;
+			r = walk_open(cur, up, O_DIRECTORY | O_NOFOLLOW);
+			if (r < 0)
 				break;
-			}
+			fdutil_replace(&anchor, r);
+			cur = anchor;
+			len = 0;
 		}
 		memcpy(up + len, len ? "/.." : "..", len ? 4 : 3);
 		len += len ? 3 : 2;
@@ -268,7 +276,5 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots, const str
 		if (r == 0 && ident_eq(&prev, &id))
 			break;	/* the top, outside every root */
 	}
-	if (cur != fd && cur >= 0)
-		close(cur);
 	return r;
 }

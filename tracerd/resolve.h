@@ -4,11 +4,11 @@
 #ifndef TRACERD_RESOLVE_H
 #define TRACERD_RESOLVE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "call.h"
 #include "creds.h"
 #include "ident.h"
 #include "target.h"
@@ -17,6 +17,12 @@ enum last_type {
 	LAST_NORM,
 	LAST_DOT,	/* ".", ".." or the root itself: EEXIST once the parent resolves */
 };
+
+/* One thread's working memory for resolutions, allocated once: the walk's
+ * stack of link bodies (41 x PATH_MAX, 168 KB) is too large for the stack
+ * of every call. NULL when out of memory. */
+struct resolve_arena *resolve_arena_new(void);
+void resolve_arena_free(struct resolve_arena *a);
 
 struct resolve_in {
 	int procfd;		/* /proc/TID of the target */
@@ -27,6 +33,10 @@ struct resolve_in {
 	struct ident self_root;
 	const struct creds *self;	/* tracerd's own (NULL: never switch) */
 	struct target_buf *scratch;	/* for procfs reads; may be NULL */
+	struct resolve_arena *arena;	/* the calling thread's */
+	const char *path;	/* as the target gave it: not empty */
+	int dirfd;		/* a relative path's start: AT_FDCWD (the cwd) or
+				 * mkdirat's dirfd */
 };
 
 struct resolve_out {
@@ -34,16 +44,20 @@ struct resolve_out {
 	char last[PATH_MAX];
 	enum last_type type;
 	const char *deny;	/* set with -EPERM: a magic link we refuse */
-	size_t claim;		/* room claimed in the log for the record */
+	char resolved[2 * PATH_MAX];	/* the canonical parent, "/", last */
+	bool have_resolved;
+	char cwd[PATH_MAX];	/* the path of the cwd fd a relative path used */
+	bool have_cwd;
 };
 
-/* 0 with out->parentfd open and c->resolved filled, or -errno to answer
+/* 0 with out->parentfd open and out->resolved filled, or -errno to answer
  * as the kernel would (ENOENT, ENOTDIR, ELOOP, EACCES, EBADF, ...), or
  * -EPERM with out->deny set. The target's root and the base of a relative
- * path (cwd or dirfd) are opened first, as tracerd; c->resolved is built
- * from those very fds and the names the walk opened, and for a relative
- * mkdir c->cwd is the path of the cwd fd that was used (c->have_cwd). */
-int resolve_parent(const struct resolve_in *in, struct call *c, struct resolve_out *out);
+ * path (cwd or dirfd) are opened first, as tracerd; out->resolved is built
+ * from those very fds and the names the walk opened, and for a path
+ * relative to the cwd out->cwd is the path of the cwd fd that was used
+ * (out->have_cwd). Every out field is set, also on failure. */
+int resolve_parent(const struct resolve_in *in, struct resolve_out *out);
 
 /* Is the directory fd one of roots or beneath one? Walks up with "..",
  * stopping at a repeated identity or at top (NULL: none); 1 inside (with

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "../common/compat.h"
+#include "canon.h"
+#include "fdutil.h"
 #include "target.h"
 
 #define PAGE 4096UL
@@ -24,19 +26,16 @@ bool target_valid(int listener, uint64_t id)
 /* The fallback for kernels without process_vm_readv. */
 static ssize_t read_mem(pid_t tid, uint64_t addr, char *buf, size_t len)
 {
+	_cleanup_close_ int fd = -1;
 	char p[32];
 	ssize_t n;
-	int fd;
 
 	snprintf(p, sizeof(p), "/proc/%d/mem", (int)tid);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = pread(fd, buf, len, (off_t)addr);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n;
+	return n < 0 ? -errno : n;
 }
 
 /* One process_vm_readv, the remote side split at page boundaries, so that a
@@ -84,24 +83,22 @@ int target_path_check(const char *buf, ssize_t n, size_t cap)
  * when no NUL came yet. */
 #define FIRST_READ 256UL
 
-int target_read_path(struct call *c)
+int target_read_path(pid_t tid, uint64_t addr, struct target_path *out)
 {
-	size_t first = PAGE - (c->path_ptr & (PAGE - 1));
+	size_t first = PAGE - (addr & (PAGE - 1));
 	ssize_t n, more;
 	int r;
 
 	if (first > FIRST_READ)
 		first = FIRST_READ;
-	n = read_remote(c->tid, c->path_ptr, c->path, first);
-	if (n == (ssize_t)first && !memchr(c->path, '\0', first)) {
-		more = read_remote(c->tid, c->path_ptr + first, c->path + first,
-				   sizeof(c->path) - first);
+	n = read_remote(tid, addr, out->path, first);
+	if (n == (ssize_t)first && !memchr(out->path, '\0', first)) {
+		more = read_remote(tid, addr + first, out->path + first, sizeof(out->path) - first);
 		if (more > 0)
 			n += more;
 	}
-	r = target_path_check(c->path, n, sizeof(c->path));
-
-	c->path_ok = r == 0;
+	r = target_path_check(out->path, n, sizeof(out->path));
+	out->ok = r == 0;
 	return r;
 }
 
@@ -140,7 +137,7 @@ static int parse_groups(const char *s, struct target_buf *b)
 	return (int)n;
 }
 
-/* Every number on a line into ids (at most CALL_MAX_PIDNS): the ids in
+/* Every number on a line into ids (at most TARGET_MAX_PIDNS): the ids in
  * each pid namespace from the reader's down to the task's own. Returns
  * the count; the last one is the innermost. */
 static unsigned all_numbers(const char *s, pid_t *ids)
@@ -151,7 +148,7 @@ static unsigned all_numbers(const char *s, pid_t *ids)
 	for (;;) {
 		long x = strtol(s, &end, 10);
 
-		if (end == s || n == CALL_MAX_PIDNS)
+		if (end == s || n == TARGET_MAX_PIDNS)
 			return n;
 		ids[n++] = (pid_t)x;
 		s = end;
@@ -197,22 +194,17 @@ static void parse_name(const char *v, const char *end, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-/* One "Key:\tvalue" line of status; returns 1 for each required key. */
-static int parse_line(const char *k, size_t klen, const char *v, const char *end,
-		      struct call *c, struct creds *cr, struct target_buf *b)
-{
+/* Is the key k (klen bytes) of a status line lit? */
 #define KEY(lit) (klen == sizeof(lit) - 1 && !memcmp(k, lit, klen))
-	if (KEY("Name")) {
-		parse_name(v, end, c->comm, sizeof(c->comm));
-		return 1;
-	} else if (KEY("Umask")) {
-		c->umask = (mode_t)strtoul(v, NULL, 8);
-		return 1;
-	} else if (KEY("Tgid")) {
-		c->tgid = (pid_t)nth_number(v, end, 0);
-		return 1;
-	} else if (KEY("Uid")) {
-		cr->fsuid = c->fsuid = (uid_t)nth_number(v, end, 3);
+
+/* A credentials line of status into cr: 1 for a required key (Uid, Gid,
+ * CapEff), 0 for Groups or another key, -1000 when out of memory (more
+ * than every key: the status is never complete). */
+static int parse_creds(const char *k, size_t klen, const char *v, const char *end,
+		       struct creds *cr, struct target_buf *b)
+{
+	if (KEY("Uid")) {
+		cr->fsuid = (uid_t)nth_number(v, end, 3);
 		return 1;
 	} else if (KEY("Gid")) {
 		cr->fsgid = (gid_t)nth_number(v, end, 3);
@@ -221,29 +213,49 @@ static int parse_line(const char *k, size_t klen, const char *v, const char *end
 		int n = parse_groups(v, b);
 
 		if (n < 0)
-			return -1000;	/* more than every key: never complete */
+			return -1000;
 		cr->ngroups = (unsigned)n;
 		cr->groups = b->groups;
-	} else if (KEY("NStgid")) {
-		c->nslevels = all_numbers(v, c->nstgid);
-		c->ns_tgid = c->nslevels ? c->nstgid[c->nslevels - 1] : -1;
-	} else if (KEY("NSpid")) {
-		unsigned n = all_numbers(v, c->nspid);
-
-		c->ns_tid = n ? c->nspid[n - 1] : -1;
-		if (n != c->nslevels)	/* both lines list the same namespaces */
-			c->nslevels = 0;
 	} else if (KEY("CapEff")) {
 		cr->cap_eff = strtoull(v, NULL, 16);
 		return 1;
 	}
 	return 0;
-#undef KEY
 }
+
+/* Any other line of status: 1 for a required key (Name, Umask, Tgid),
+ * stored in f unless f is NULL (tracerd's own status: creds only). */
+static int parse_facts(const char *k, size_t klen, const char *v, const char *end,
+		       struct target_facts *f)
+{
+	if (KEY("Name")) {
+		if (f)
+			parse_name(v, end, f->comm, sizeof(f->comm));
+		return 1;
+	} else if (KEY("Umask")) {
+		if (f)
+			f->umask = (mode_t)strtoul(v, NULL, 8);
+		return 1;
+	} else if (KEY("Tgid")) {
+		if (f)
+			f->tgid = (pid_t)nth_number(v, end, 0);
+		return 1;
+	} else if (!f) {
+		return 0;
+	} else if (KEY("NStgid")) {
+		f->nslevels = all_numbers(v, f->nstgid);
+	} else if (KEY("NSpid")) {
+		/* both lines list the same namespaces */
+		if (all_numbers(v, f->nspid) != f->nslevels)
+			f->nslevels = 0;
+	}
+	return 0;
+}
+#undef KEY
 
 /* Parse the status lines we need, one pass up to CapEff (the last of
  * them); returns how many of the 6 required were found. */
-static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr,
+static int parse_status(char *buf, size_t len, struct target_facts *f, struct creds *cr,
 			struct target_buf *b)
 {
 	char *p = buf, *end = buf + len;
@@ -258,8 +270,11 @@ static int parse_status(char *buf, size_t len, struct call *c, struct creds *cr,
 		*nl = '\0';
 		colon = memchr(p, ':', (size_t)(nl - p));
 		if (colon) {
-			found += parse_line(p, (size_t)(colon - p), colon + 1, nl, c, cr, b);
-			if (colon - p == 6 && !memcmp(p, "CapEff", 6))
+			size_t klen = (size_t)(colon - p);
+
+			found += parse_creds(p, klen, colon + 1, nl, cr, b) +
+				 parse_facts(p, klen, colon + 1, nl, f);
+			if (klen == 6 && !memcmp(p, "CapEff", 6))
 				break;
 		}
 		p = nl + 1;
@@ -292,16 +307,24 @@ ssize_t target_read_file(int fd, struct target_buf *b)
 	}
 }
 
-int target_status(int statusfd, struct call *c, struct creds *out, struct target_buf *b)
+/* The status of a target (f) or of tracerd itself (f NULL) into cr. */
+static int read_status(int statusfd, struct target_facts *f, struct creds *cr,
+		       struct target_buf *b)
 {
 	ssize_t n = target_read_file(statusfd, b);
 
-	memset(out, 0, sizeof(*out));
+	memset(cr, 0, sizeof(*cr));
+	cr->fsuid = (uid_t)-1;
 	if (n < 0)
 		return (int)n;
-	if (parse_status(b->status, (size_t)n, c, out, b) != 6)
+	if (parse_status(b->status, (size_t)n, f, cr, b) != 6)
 		return -EPROTO;
 	return 0;
+}
+
+int target_status(int statusfd, struct target_facts *f, struct target_buf *b)
+{
+	return read_status(statusfd, f, &f->creds, b);
 }
 
 void target_buf_free(struct target_buf *b)
@@ -313,26 +336,21 @@ void target_buf_free(struct target_buf *b)
 
 int target_self_creds(struct creds *out, struct target_buf *b)
 {
-	struct call c;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	int r;
+	_cleanup_close_ int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	r = target_status(fd, &c, out, b);
-	close(fd);
-	return r;
+	return read_status(fd, NULL, out, b);
 }
 
 static int read_map(int procfd, const char *name, struct idmap *m, struct target_buf *b)
 {
-	int fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
 		return -errno;
 	n = target_read_file(fd, b);
-	close(fd);
 	if (n < 0)
 		return (int)n;
 	return creds_parse_map(b->status, m);
@@ -360,23 +378,18 @@ int target_userns(int procfd, const char *self_ns, struct creds *cr, struct targ
 	return r;
 }
 
-void target_facts(int procfd, struct call *c)
+void target_read_facts(int procfd, struct target_facts *f)
 {
-	ssize_t n = readlinkat(procfd, "exe", c->exe, sizeof(c->exe) - 1);
-
-	c->exe[n > 0 ? n : 0] = '\0';
-	c->cwd[0] = '\0';
-	c->have_cwd = false;
-	c->have_facts = true;
+	(void)canon_readlink(procfd, "exe", f->exe, sizeof(f->exe));
+	f->cwd[0] = '\0';
+	f->have_cwd = false;
+	f->ok = true;
 }
 
-void target_cwd(int procfd, struct call *c)
+void target_cwd(int procfd, struct target_facts *f)
 {
-	ssize_t n;
-
-	if (c->have_cwd || procfd < 0)
+	if (f->have_cwd || procfd < 0)
 		return;
-	n = readlinkat(procfd, "cwd", c->cwd, sizeof(c->cwd) - 1);
-	c->cwd[n > 0 ? n : 0] = '\0';
-	c->have_cwd = true;
+	(void)canon_readlink(procfd, "cwd", f->cwd, sizeof(f->cwd));
+	f->have_cwd = true;
 }

@@ -15,7 +15,8 @@
 
 /* One walk from the target's root: a stack of strings, as the kernel keeps
  * one (str[0] the parent part of the path, then the bodies of the links
- * being followed, each walked before the rest of the one below it). */
+ * being followed, each walked before the rest of the one below it).
+ * 168 KB: it lives in a thread's resolve arena, never on a stack. */
 struct walk {
 	struct procid *proc;		/* the target, for procfs */
 	const struct creds *self;	/* tracerd's own, for its /proc reads */

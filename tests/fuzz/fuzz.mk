@@ -25,10 +25,12 @@ FUZZ_CFLAGS        = -std=gnu11 $(WARN) -D_GNU_SOURCE -O1 -g -fno-omit-frame-poi
 
 # Each target links only the real sources it exercises.
 FUZZ_SRC_wire    := common/wire.c
-FUZZ_SRC_path    := tracerd/target.c tracerd/creds.c tracerd/ident.c tracerd/log.c
+FUZZ_SRC_path    := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
+		    tracerd/log.c
 FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c $(RESOLVE_SRC)
 FUZZ_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
-FUZZ_SRC_status  := tracerd/target.c tracerd/creds.c tracerd/ident.c tracerd/log.c
+FUZZ_SRC_status  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
+		    tracerd/log.c
 
 define fuzz_rule
 $(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(HDRS) \

@@ -4,7 +4,7 @@
  * openat(O_PATH|O_DIRECTORY) by the main thread, which is how mkdir(2)
  * walks it. Asserted per input: the same success or errno as the kernel,
  * the same directory (mount id, dev, ino), a directory fd with FD_CLOEXEC,
- * a canonical c->resolved naming that directory plus the last component,
+ * a canonical out.resolved naming that directory plus the last component,
  * no fd leaked and nothing created in the scratch tree.
  *
  * Each input is resolved three ways: mkdir as tracerd sees a target with
@@ -31,6 +31,7 @@
 #include "fuzz.h"
 #include "fuzz_tree.h"
 #include "resolve.h"
+#include "syscalls.h"
 
 /* One way of resolving an input. */
 struct mode {
@@ -56,7 +57,7 @@ struct seen {
 
 static struct resolve_in in, in_used;
 static pid_t ids[2];
-static struct call call;
+static char input_path[PATH_MAX];	/* the input, as the target's path */
 static struct resolve_out out;
 static struct seen seen;
 static const struct mode *mode;
@@ -66,7 +67,7 @@ static sem_t go, done;
 
 /* A failed invariant, with the mode and the path it was found with. */
 #define CHECK(cond, fmt, ...) \
-	FUZZ_CHECK(cond, "[%s] %s: " fmt, mode->name, call.path, ##__VA_ARGS__)
+	FUZZ_CHECK(cond, "[%s] %s: " fmt, mode->name, input_path, ##__VA_ARGS__)
 
 static void inspect(int fd)
 {
@@ -91,7 +92,7 @@ static void *helper(void *arg)
 		while (sem_wait(&go) < 0)
 			;
 		seen.fds_before = fuzz_count_fds();
-		seen.r = resolve_parent(&in_used, &call, &out);
+		seen.r = resolve_parent(&in_used, &out);
 		if (seen.r == 0 && out.parentfd >= 0)
 			inspect(out.parentfd);
 		if (out.parentfd >= 0)
@@ -112,6 +113,9 @@ static void open_fds(void)
 	in.nstgid = &ids[0];
 	in.nspid = &ids[1];
 	in.nslevels = 1;
+	in.arena = resolve_arena_new();
+	in.path = input_path;
+	FUZZ_CHECK(in.arena != NULL, "cannot allocate the resolve arena");
 	FUZZ_CHECK(ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) == 0,
 		   "cannot identify /");
 	dirfds[0] = open("d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -169,12 +173,12 @@ static void check_resolved(const char *last)
 {
 	char want[2 * PATH_MAX];
 
-	CHECK(fuzz_canonical(call.resolved), "resolved \"%s\" is not canonical", call.resolved);
+	CHECK(fuzz_canonical(out.resolved), "resolved \"%s\" is not canonical", out.resolved);
 	if (!seen.fdpath[0])
 		return;
 	snprintf(want, sizeof(want), "%s", seen.fdpath);
 	fuzz_join(want, sizeof(want), last);
-	CHECK(!strcmp(call.resolved, want), "resolved \"%s\", the fd says \"%s\"", call.resolved,
+	CHECK(!strcmp(out.resolved, want), "resolved \"%s\", the fd says \"%s\"", out.resolved,
 	      want);
 }
 
@@ -187,7 +191,7 @@ static void check_success(int kfd, const char *last)
 	CHECK(!strcmp(out.last, last), "last \"%s\", want \"%s\"", out.last, last);
 	FUZZ_CHECK(ident_at(kfd, "", AT_EMPTY_PATH, &kid) == 0, "cannot identify kernel's fd");
 	CHECK(ident_eq(&kid, &seen.id), "resolver's parent is not the kernel's");
-	if (call.have_resolved)
+	if (out.have_resolved)
 		check_resolved(last);
 }
 
@@ -202,8 +206,8 @@ static void cross_check(int r)
 		CHECK(r == -EPERM, "deny (%s) with %d", out.deny, r);
 		return;
 	}
-	kernel_split(call.path, parent, last);
-	kfd = openat(call.dirfd, parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	kernel_split(input_path, parent, last);
+	kfd = openat(in_used.dirfd, parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	kerr = kfd < 0 ? errno : 0;
 	CHECK(r == -kerr, "resolver %d (%s), kernel %d (%s)", r, strerror(r < 0 ? -r : 0), -kerr,
 	      strerror(kerr));
@@ -222,8 +226,7 @@ static void run_mode(const struct mode *m, int dirfd)
 	in_used = in;
 	if (m->other_root)
 		in_used.self_root.ino ^= 1;
-	call.kind = m->kind;
-	call.dirfd = m->kind == SYSCALLS_MKDIRAT ? dirfd : AT_FDCWD;
+	in_used.dirfd = m->kind == SYSCALLS_MKDIRAT ? dirfd : AT_FDCWD;
 	memset(&seen, 0, sizeof(seen));
 	sem_post(&go);
 	while (sem_wait(&done) < 0)
@@ -234,29 +237,21 @@ static void run_mode(const struct mode *m, int dirfd)
 	CHECK(fuzz_tree_digest() == tree_digest, "the scratch tree changed");
 }
 
-static void setup_call(const uint8_t *data, size_t size)
+/* The input is the path, cut at PATH_MAX - 1 bytes. */
+static void setup_path(const uint8_t *data, size_t size)
 {
 	size_t n = size < PATH_MAX - 1 ? size : PATH_MAX - 1;
-	ssize_t l;
 
-	memset(&call, 0, sizeof(call));
-	call.tid = ids[1];
-	call.ns_tgid = ids[0];
-	call.ns_tid = ids[1];
-	memcpy(call.path, data, n);
-	call.path[n] = '\0';
-	call.path_ok = true;
-	l = readlink("/proc/self/cwd", call.cwd, sizeof(call.cwd) - 1);
-	FUZZ_CHECK(l > 0, "cannot read the cwd");
-	call.cwd[l] = '\0';
+	memcpy(input_path, data, n);
+	input_path[n] = '\0';
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned sum = 0;
 
-	setup_call(data, size);
-	if (call.path[0] == '\0')	/* ENOENT before any resolution (notif.c) */
+	setup_path(data, size);
+	if (input_path[0] == '\0')	/* ENOENT before any resolution (notif.c) */
 		return 0;
 	for (size_t i = 0; i < size; i++)
 		sum += data[i];

@@ -18,20 +18,21 @@ static struct target_buf tb;
 
 static void fuzz_status(const uint8_t *data, size_t size)
 {
-	struct call c;
+	struct target_facts c;
 	struct creds cr;
 	int fd = memfd_create("status", MFD_CLOEXEC), r;
 
 	FUZZ_CHECK(fd >= 0, "memfd_create");
 	FUZZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
 	memset(&c, 0, sizeof(c));
-	r = target_status(fd, &c, &cr, &tb);
+	r = target_status(fd, &c, &tb);
+	cr = c.creds;
 	close(fd);
 	FUZZ_CHECK(r == 0 || r == -EPROTO || r == -ENOMEM || r == -E2BIG, "r=%d", r);
 	if (r < 0)
 		return;
 	FUZZ_CHECK(memchr(c.comm, '\0', sizeof(c.comm)) != NULL, "comm unterminated");
-	FUZZ_CHECK(c.nslevels <= CALL_MAX_PIDNS, "levels %u", c.nslevels);
+	FUZZ_CHECK(c.nslevels <= TARGET_MAX_PIDNS, "levels %u", c.nslevels);
 	FUZZ_CHECK(cr.ngroups == 0 || cr.groups == tb.groups, "groups storage");
 	for (unsigned i = 1; i < cr.ngroups; i++)
 		FUZZ_CHECK(cr.groups[i - 1] <= cr.groups[i], "groups not sorted at %u", i);

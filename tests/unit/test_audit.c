@@ -12,9 +12,17 @@
 #include "audit.h"
 #include "call.h"
 #include "jsoncheck.h"
+#include "policy.h"
+#include "target.h"
 #include "test_audit.h"
 
+/* What the stages found, as notif.c gives it to the record. */
 static struct call c;
+static struct target_facts tf;
+static struct target_path p;
+static char resolved[2 * PATH_MAX];
+static bool have_resolved;
+static struct verdict vd;
 static char line[AUDIT_LINE_MAX];
 static int line_len;
 static struct jc_str v;
@@ -22,26 +30,40 @@ static struct jc_str v;
 static void base_call(void)
 {
 	memset(&c, 0, sizeof(c));
+	memset(&tf, 0, sizeof(tf));
+	memset(&p, 0, sizeof(p));
+	memset(&vd, 0, sizeof(vd));
 	c.tid = 1234;
-	c.tgid = 1200;
-	c.fsuid = 1000;
+	tf.tgid = 1200;
+	tf.creds.fsuid = 1000;
 	c.kind = SYSCALLS_MKDIR;
 	c.mode = 0755;
-	strcpy(c.path, "/tmp/a");
-	c.path_ok = true;
-	strcpy(c.exe, "/usr/bin/mkdir");
-	strcpy(c.comm, "mkdir");
-	strcpy(c.cwd, "/home/u");
-	c.have_facts = true;
-	strcpy(c.resolved, "/tmp/a");
-	c.have_resolved = true;
-	c.decision = DECISION_EMULATED;
+	strcpy(p.path, "/tmp/a");
+	p.ok = true;
+	strcpy(tf.exe, "/usr/bin/mkdir");
+	strcpy(tf.comm, "mkdir");
+	strcpy(tf.cwd, "/home/u");
+	tf.ok = true;
+	strcpy(resolved, "/tmp/a");
+	have_resolved = true;
+	vd.decision = DECISION_EMULATED;
 }
 
-/* Format c; the line is one valid JSON object ending in its only '\n'. */
+/* The record of the results above, formatted into line. */
+static int format(void)
+{
+	struct audit_rec r = {
+		.call = &c, .target = &tf, .cwd = tf.cwd, .path = p.ok ? p.path : NULL,
+		.resolved = have_resolved ? resolved : NULL, .verdict = &vd,
+	};
+
+	return audit_record(&r, line, sizeof(line));
+}
+
+/* Format it; the line is one valid JSON object ending in its only '\n'. */
 static void record(void)
 {
-	line_len = audit_record(&c, line, sizeof(line));
+	line_len = format();
 	assert_true(line_len > 2);
 	assert_int_equal(line[line_len - 1], '\n');
 	assert_null(memchr(line, '\n', (size_t)line_len - 1));
@@ -164,7 +186,7 @@ static void test_errno_names(void **state)
 	(void)state;
 	base_call();
 	for (size_t i = 0; i < UNIT_LEN(names); i++) {
-		c.err = names[i].e;
+		vd.err = names[i].e;
 		record();
 		HAS("errno", names[i].s);
 	}
@@ -174,16 +196,16 @@ static void test_decisions(void **state)
 {
 	(void)state;
 	base_call();
-	c.decision = DECISION_DENIED;
-	c.err = EPERM;
-	c.reason = "outside the allowed roots";
+	vd.decision = DECISION_DENIED;
+	vd.err = EPERM;
+	vd.reason = "outside the allowed roots";
 	record();
 	HAS("decision", "denied");
 	HAS("errno", "EPERM");
 	HAS("reason", "outside the allowed roots");
-	c.decision = DECISION_ERROR;
-	c.err = EFAULT;
-	c.reason = NULL;	/* never absent on error */
+	vd.decision = DECISION_ERROR;
+	vd.err = EFAULT;
+	vd.reason = NULL;	/* never absent on error */
 	record();
 	HAS("decision", "error");
 	HAS("errno", "EFAULT");
@@ -196,11 +218,11 @@ static void test_unknowns(void **state)
 {
 	(void)state;
 	base_call();
-	c.path_ok = false;
-	c.have_resolved = false;
-	c.have_facts = false;
-	c.fsuid = (uid_t)-1;
-	c.tgid = 0;
+	p.ok = false;
+	have_resolved = false;
+	tf.ok = false;
+	tf.creds.fsuid = (uid_t)-1;
+	tf.tgid = 0;
 	record();
 	HAS("path", "null");
 	HAS("resolved", "null");
@@ -219,11 +241,11 @@ static void test_escaping(void **state)
 
 	(void)state;
 	base_call();
-	strcpy(c.path, nasty);
-	strcpy(c.cwd, nasty);
-	strcpy(c.exe, "/opt/\xe2\x82");
-	strcpy(c.comm, "a\tb");
-	strcpy(c.resolved, nasty);
+	strcpy(p.path, nasty);
+	strcpy(tf.cwd, nasty);
+	strcpy(tf.exe, "/opt/\xe2\x82");
+	strcpy(tf.comm, "a\tb");
+	strcpy(resolved, nasty);
 	record();
 	HAS("path", nasty);
 	HAS("cwd", nasty);
@@ -241,20 +263,20 @@ static void test_worst_case_fits(void **state)
 	base_call();
 	c.kind = SYSCALLS_MKDIRAT;
 	c.dirfd = -2147483647 - 1;
-	memset(c.path, 0xff, sizeof(c.path) - 1);
-	memset(c.exe, 0xff, sizeof(c.exe) - 1);
-	memset(c.cwd, 0xff, sizeof(c.cwd) - 1);
-	memset(c.comm, 0xff, sizeof(c.comm) - 1);
-	memset(c.resolved, 0xff, sizeof(c.resolved) - 1);
-	c.decision = DECISION_DENIED;
-	c.err = EPERM;
-	c.reason = "outside the allowed roots";
-	line_len = audit_record(&c, line, sizeof(line));
+	memset(p.path, 0xff, sizeof(p.path) - 1);
+	memset(tf.exe, 0xff, sizeof(tf.exe) - 1);
+	memset(tf.cwd, 0xff, sizeof(tf.cwd) - 1);
+	memset(tf.comm, 0xff, sizeof(tf.comm) - 1);
+	memset(resolved, 0xff, sizeof(resolved) - 1);
+	vd.decision = DECISION_DENIED;
+	vd.err = EPERM;
+	vd.reason = "outside the allowed roots";
+	line_len = format();
 	if (line_len < 0)
 		fail_msg("a worst-case record does not fit in AUDIT_LINE_MAX (%d): "
 			 "the call would be answered with no record at all", AUDIT_LINE_MAX);
 	record();
-	assert_int_equal(strlen(get("resolved")), sizeof(c.resolved) - 1);
+	assert_int_equal(strlen(get("resolved")), sizeof(resolved) - 1);
 }
 
 int main(void)

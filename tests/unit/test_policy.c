@@ -7,10 +7,10 @@
 #include "unit.h"
 #include "policy.h"
 
-static struct call c;
+static struct verdict c;
 
-/* A fresh call with the outcome fields poisoned. */
-static struct call *fresh(void)
+/* A fresh verdict, poisoned. */
+static struct verdict *fresh(void)
 {
 	memset(&c, 0, sizeof(c));
 	c.decision = (enum decision)77;

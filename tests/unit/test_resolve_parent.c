@@ -14,7 +14,7 @@
 
 static struct resolve_in in;
 static struct resolve_out out;
-static struct call c;
+static char path[PATH_MAX];
 static char cwd_saved[PATH_MAX];
 static pid_t ids[2];
 
@@ -31,8 +31,9 @@ static int setup(void **state)
 	in.nstgid = &ids[0];
 	in.nspid = &ids[1];
 	in.nslevels = 1;
+	in.arena = resolve_arena_new();
 	in.self_rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (in.procfd < 0 || in.self_rootfd < 0 ||
+	if (in.procfd < 0 || in.self_rootfd < 0 || !in.arena ||
 	    ident_at(in.self_rootfd, "", AT_EMPTY_PATH, &in.self_root) < 0)
 		return -1;
 	close(rs_mkdirs("t/a"));
@@ -54,29 +55,26 @@ static int teardown(void **state)
 {
 	close(in.procfd);
 	close(in.self_rootfd);
+	resolve_arena_free(in.arena);
 	if (chdir(cwd_saved) < 0)
 		return -1;
 	return rs_teardown(state);
 }
 
-/* Resolve PATH (a "%s" in it: the scratch dir) as mkdir, or mkdirat on
+/* Resolve P (a "%s" in it: the scratch dir) as mkdir, or mkdirat on
  * dirfd. */
-static int resolve(int kind_at, int dirfd, const char *path)
+static int resolve(int kind_at, int dirfd, const char *p)
 {
-	const char *at = strstr(path, "%s");
+	const char *at = strstr(p, "%s");
 
-	memset(&c, 0, sizeof(c));
 	memset(&out, 0, sizeof(out));
-	c.kind = kind_at ? SYSCALLS_MKDIRAT : SYSCALLS_MKDIR;
-	c.dirfd = dirfd;
 	if (at)
-		snprintf(c.path, sizeof(c.path), "%.*s%s%s", (int)(at - path), path, rs_dir, at + 2);
+		snprintf(path, sizeof(path), "%.*s%s%s", (int)(at - p), p, rs_dir, at + 2);
 	else
-		snprintf(c.path, sizeof(c.path), "%s", path);
-	snprintf(c.cwd, sizeof(c.cwd), "%s/t", rs_dir);
-	c.path_ok = true;
-	c.tid = gettid();
-	return resolve_parent(&in, &c, &out);
+		snprintf(path, sizeof(path), "%s", p);
+	in.path = path;
+	in.dirfd = kind_at ? dirfd : AT_FDCWD;
+	return resolve_parent(&in, &out);
 }
 
 /* The parent is rel (under the scratch dir) and resolved reads so. */
@@ -92,9 +90,9 @@ static void parent_is(const char *rel, const char *last)
 	assert_true(ident_eq(&want, &got));
 	assert_string_equal(out.last, last);
 	assert_int_equal(out.type, LAST_NORM);
-	assert_true(c.have_resolved);
+	assert_true(out.have_resolved);
 	snprintf(p, sizeof(p), "%s/%s/%s", rs_dir, rel, last);
-	assert_string_equal(c.resolved, p);
+	assert_string_equal(out.resolved, p);
 	close(out.parentfd);
 }
 

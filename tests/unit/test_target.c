@@ -15,7 +15,7 @@
 
 #define PAGE 4096UL
 
-static struct call c;
+static struct target_path c;
 static char *pages;	/* 3 pages: mapped, mapped, unmapped */
 
 static int setup(void **state)
@@ -37,9 +37,7 @@ static int read_at(const char *p)
 {
 	memset(&c, 0, sizeof(c));
 	memset(c.path, 'Z', sizeof(c.path));
-	c.tid = gettid();
-	c.path_ptr = (uint64_t)(uintptr_t)p;
-	return target_read_path(&c);
+	return target_read_path(gettid(), (uint64_t)(uintptr_t)p, &c);
 }
 
 static void test_read_plain(void **state)
@@ -48,7 +46,7 @@ static void test_read_plain(void **state)
 
 	(void)state;
 	assert_int_equal(read_at(path), 0);
-	assert_true(c.path_ok);
+	assert_true(c.ok);
 	assert_string_equal(c.path, path);
 }
 
@@ -77,7 +75,7 @@ static void test_read_fault(void **state)
 	(void)state;
 	memcpy(p, "/tmp", 4);
 	assert_int_equal(read_at(p), -EFAULT);
-	assert_false(c.path_ok);
+	assert_false(c.ok);
 	assert_int_equal(read_at(NULL), -EFAULT);
 	assert_int_equal(read_at(pages + 2 * PAGE), -EFAULT);
 	assert_int_equal(read_at((char *)(uintptr_t)0xfffffffffffff000ULL), -EFAULT);
@@ -97,7 +95,7 @@ static void test_read_lengths(void **state)
 	p[PATH_MAX - 1] = 'a';
 	p[PATH_MAX] = '\0';
 	assert_int_equal(read_at(p), -ENAMETOOLONG);
-	assert_false(c.path_ok);
+	assert_false(c.ok);
 	/* an empty path is read fine (the kernel says ENOENT later) */
 	assert_int_equal(read_at(""), 0);
 	assert_string_equal(c.path, "");
@@ -113,10 +111,8 @@ static void test_read_gone(void **state)
 		_exit(0);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	memset(&c, 0, sizeof(c));
-	c.tid = pid;
-	c.path_ptr = (uint64_t)(uintptr_t)"/tmp";
-	assert_int_equal(target_read_path(&c), -ESRCH);
-	assert_false(c.path_ok);
+	assert_int_equal(target_read_path(pid, (uint64_t)(uintptr_t)"/tmp", &c), -ESRCH);
+	assert_false(c.ok);
 }
 
 static void test_path_check(void **state)

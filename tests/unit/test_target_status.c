@@ -33,7 +33,7 @@ static const char status_text[] =
 	"CapEff:\t000001fffeffffff\n"
 	"CapBnd:\t000001ffffffffff\n";
 
-static struct call c;
+static struct target_facts c;
 static struct creds cr;
 static struct target_buf tb;
 
@@ -45,8 +45,9 @@ static int status_of(const char *text)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	memset(&c, 0, sizeof(c));
-	memset(&cr, 0x5a, sizeof(cr));
-	r = target_status(fd, &c, &cr, &tb);
+	memset(&c.creds, 0x5a, sizeof(c.creds));
+	r = target_status(fd, &c, &tb);
+	cr = c.creds;
 	close(fd);
 	return r;
 }
@@ -58,10 +59,8 @@ static void test_status(void **state)
 	assert_string_equal(c.comm, "mkdir");
 	assert_int_equal(c.tgid, 100);
 	assert_int_equal(c.umask, 027);
-	assert_int_equal(c.fsuid, 1003);
-	assert_int_equal(c.ns_tgid, 5);
-	assert_int_equal(c.ns_tid, 6);
-	/* every namespace's ids, the reader's first */
+	assert_int_equal(c.creds.fsuid, 1003);
+	/* every namespace's ids, the reader's first, the target's own last */
 	assert_int_equal(c.nslevels, 2);
 	assert_int_equal(c.nstgid[0], 100);
 	assert_int_equal(c.nstgid[1], 5);
@@ -150,7 +149,8 @@ static void test_status_groups(void **state)
 			assert_int_equal(cr.groups[cr.ngroups - 1], 4000000000U);
 		/* the lines after Groups: were reached */
 		assert_int_equal(cr.cap_eff, 0x000001fffeffffffULL);
-		assert_int_equal(c.ns_tid, 6);
+		assert_int_equal(c.nslevels, 2);
+		assert_int_equal(c.nspid[1], 6);
 	}
 	free(text);
 }

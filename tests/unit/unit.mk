@@ -22,7 +22,8 @@ UNIT_SRC_options := tracerd/options.c
 UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.c \
 		    common/syscalls.c tests/unit/jsoncheck.c
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write -Wl,--wrap=fallocate
-UNIT_SRC_target  := tracerd/target.c tracerd/creds.c tracerd/ident.c tracerd/log.c
+UNIT_SRC_target  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
+		    tracerd/log.c
 UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
 UNIT_LDFLAGS_resolve := -pthread
 UNIT_OPT := json policy options audit target resolve
