@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "call.h"
+#include "fdutil.h"
 #include "log.h"
 #include "policy.h"
 #include "target.h"
@@ -101,17 +102,15 @@ found:
  * (a FIFO would); -EINVAL for anything that is not a regular file. */
 static int open_log(void)
 {
-	int fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
-				  O_NOFOLLOW | O_NONBLOCK, 0600);
+	_cleanup_close_ int fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
+						  O_NOCTTY | O_NOFOLLOW | O_NONBLOCK, 0600);
 	struct stat st;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return -EINVAL;
-	}
-	return fd;
+	return TAKE_FD(fd);
 }
 
 /* A new fd: the reservation starts again from its end. */
@@ -178,7 +177,8 @@ int audit_claim(size_t n)
 
 int audit_open(const char *path, size_t *torn)
 {
-	int fd, r;
+	_cleanup_close_ int fd = -1;
+	int r;
 
 	*torn = 0;
 	if (strcmp(path, "-") == 0) {
@@ -196,11 +196,9 @@ int audit_open(const char *path, size_t *torn)
 	if (fd < 0)
 		return fd;
 	r = cut_torn(fd, torn);
-	if (r < 0) {
-		close(fd);
+	if (r < 0)
 		return r;
-	}
-	audit_fd = fd;
+	audit_fd = TAKE_FD(fd);
 	reserve_reset();
 	(void)reserve_locked(0);
 	return 0;
@@ -233,8 +231,7 @@ static void reopen_if_gone(void)
 		audit_gone = true;
 		return;
 	}
-	close(audit_fd);
-	audit_fd = fd;
+	fdutil_replace(&audit_fd, fd);
 	audit_gone = false;
 	reserve_reset();
 	log_warn("audit log %s was deleted; recreated it", audit_path);

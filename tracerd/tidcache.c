@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "fdutil.h"
 #include "tidcache.h"
 
 #define SIZE 512	/* at most */
@@ -46,19 +47,17 @@ static void evict_idle(void)
 
 static int open_fds(pid_t tid, struct tid_fds *f)
 {
+	_cleanup_close_ int proc = -1;
 	char p[32];
 
 	snprintf(p, sizeof(p), "/proc/%d", (int)tid);
-	f->proc = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (f->proc < 0)
+	proc = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
 		return -errno;
-	f->status = openat(f->proc, "status", O_RDONLY | O_CLOEXEC);
-	if (f->status < 0) {
-		int r = -errno;
-
-		close_fds(f->proc, -1);
-		return r;
-	}
+	f->status = openat(proc, "status", O_RDONLY | O_CLOEXEC);
+	if (f->status < 0)
+		return -errno;
+	f->proc = TAKE_FD(proc);
 	return 0;
 }
 
