@@ -157,6 +157,52 @@ all_stalled() {
 	kill -0 "$TRACERD_PID" || fail "tracerd died"
 }
 
+# A real hung filesystem, not a hook: a FUSE mount inside the root whose
+# server never reads /dev/fuse (so not even its INIT is answered). The call
+# under it hangs in tracerd's thread; other programs are answered
+# meanwhile; once the connection is aborted the call ends (nothing
+# created, its record written) and tracerd goes on.
+mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
+test_fuse_hung() {
+	local mnt=$IN/fz bg conn holder i
+	[ -c /dev/fuse ] || skip fuse "no /dev/fuse"
+	mountpoint -q /sys/fs/fuse/connections || mount -t fusectl none /sys/fs/fuse/connections ||
+		skip fuse "cannot mount fusectl"
+	mkdir "$mnt"
+	# the holder keeps /dev/fuse open (its last close would abort the
+	# connection) and never reads it
+	"$PY" -c 'import os, subprocess, sys
+fd = os.open("/dev/fuse", os.O_RDWR)
+if subprocess.run(["mount", "-i", "-t", "fuse", "-o",
+        "fd=%d,rootmode=40000,user_id=0,group_id=0" % fd, "notif-hung", sys.argv[1]],
+        pass_fds=[fd]).returncode == 0:
+    os.set_inheritable(fd, True)
+    os.execvp("sleep", ["sleep", "600"])' "$mnt" &
+	holder=$!
+	poll mounted "$mnt" || skip fuse "cannot mount a FUSE filesystem"
+	echo "$mnt" >>"$WORK/.priv/mounts"
+	conn=$(awk -v m="$mnt" '$5 == m { split($3, d, ":"); print d[2] }' /proc/self/mountinfo)
+	[ -n "$conn" ] && [ -e "/sys/fs/fuse/connections/$conn/abort" ] || fail "no fuse connection for $mnt"
+	sup "$PROGS/mk" mkdir "$mnt/x" >"$T/hung.out" 2>&1 &
+	bg=$!
+	in_fuse() { [ "$(audit_count path="$mnt/x")" -eq 0 ] && kill -0 "$bg" 2>/dev/null; }
+	# held: still no answer once other programs have been served
+	for ((i = 0; i < 20; i++)); do
+		run sup "$PROGS/mk" mkdir "$IN/meanwhile$i"
+		assert_out 0
+	done
+	in_fuse || { cat "$T/hung.out" >&2; fail "the call under the hung mount was answered"; }
+	echo 1 >"/sys/fs/fuse/connections/$conn/abort"
+	kill "$holder" 2>/dev/null || true
+	RC=0
+	wait "$bg" || RC=$?
+	[ ! -e "$mnt/x" ] 2>/dev/null || fail "created on an aborted mount"
+	expect_records 1 path="$mnt/x"
+	expect_records 20 path^="$IN/meanwhile" decision=emulated errno=null
+	echo "# fuse: answered $(cut -c1-20 "$T/hung.out") after the abort; 20 calls served meanwhile" >&5
+	kill -0 "$TRACERD_PID" || fail "tracerd died"
+}
+
 test_all_stalled() { all_stalled 2; }
 test_one_thread() { all_stalled 1; }
 
@@ -172,6 +218,11 @@ t "a stalled call of a program with a parked thread: its other calls answered me
 stop_tracerd
 
 export TRACERD_TEST_STALL_MS=2000
+start_tracerd || exit 1
+t "a call on a hung FUSE mount holds one thread; others answered; aborted, it ends" \
+	test_fuse_hung
+stop_tracerd
+
 start_tracerd --threads 2 || exit 1
 t "--threads 2, both stalled: a new call waits, answered after; 'stalled' said once" \
 	test_all_stalled
