@@ -265,3 +265,12 @@ def parse(code, warnings=None):
             head.append(toks[i])
         i += 1
     return funcs
+
+
+def self_test_verdict(name, failures):
+    """Print a self-test's failures (or ok); its exit status."""
+    for f in failures:
+        print("%s self-test FAILED: %s" % (name, f))
+    if not failures:
+        print("%s self-test: ok" % name)
+    return 1 if failures else 0

@@ -48,7 +48,8 @@ import shutil
 import sys
 import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clex import KEYWORDS, ATTR_WORDS, strip_source, tokenize, parse  # noqa: E402
+from clex import KEYWORDS, ATTR_WORDS, strip_source, tokenize, parse, \
+    self_test_verdict  # noqa: E402
 
 def body_uses(body):
     """[(name, line, called)] of the identifiers of a function body; called:
@@ -432,11 +433,7 @@ def self_test():
             os.chdir(old)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for f in failures:
-        print("deps self-test FAILED: " + f)
-    if not failures:
-        print("deps self-test: ok")
-    return 1 if failures else 0
+    return self_test_verdict("deps", failures)
 
 
 def main(argv=None):

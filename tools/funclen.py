@@ -47,7 +47,8 @@ import shutil
 import sys
 import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clex import KEYWORDS, ATTR_WORDS, strip_source, tokenize, parse  # noqa: E402
+from clex import KEYWORDS, ATTR_WORDS, strip_source, tokenize, parse, \
+    self_test_verdict  # noqa: E402
 
 # --- funclen proper. ------------------------------------------------------
 
@@ -192,11 +193,7 @@ def self_test():
             failures.append("unbalanced: %s %s" % (got, warnings))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for f in failures:
-        print("funclen self-test FAILED: " + f)
-    if not failures:
-        print("funclen self-test: ok")
-    return 1 if failures else 0
+    return self_test_verdict("funclen", failures)
 
 
 def main(argv=None):

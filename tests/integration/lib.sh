@@ -596,6 +596,21 @@ mount_tmpfs() {
 	echo "$1" >>"$WORK/.priv/mounts"
 }
 
+# log_on_tmpfs SIZE NAME FUNCTION: a tracerd whose log is alone on a tmpfs
+# of SIZE ($LOGFS), one test NAME running FUNCTION against it, stopped.
+log_on_tmpfs() {
+	LOGFS=$WORK/logfs-$1
+	mkdir -p "$LOGFS"
+	if mount_tmpfs "$LOGFS" "size=$1,mode=0700"; then
+		TRACERD_LOG=$LOGFS/audit.jsonl
+		start_tracerd --no-log --log "$TRACERD_LOG" || exit 1
+		t "$2" "$3"
+		stop_tracerd
+	else
+		t "$2" skip tmpfs "cannot mount a tmpfs (not root?)"
+	fi
+}
+
 # mount_bind SRC DIR [OPTIONS]: a bind mount unmounted by the cleanup trap.
 mount_bind() {
 	mount --bind "$1" "$2" || return 1

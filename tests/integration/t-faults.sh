@@ -380,17 +380,8 @@ t "fd limit lowered at run time (EMFILE): new client 126 with the reason, no EMF
 	test_emfile_runtime
 stop_tracerd
 
-LOGFS=$WORK/logfs
-mkdir -p "$LOGFS"
-if mount_tmpfs "$LOGFS" size=64k,mode=0700; then
-	TRACERD_LOG=$LOGFS/audit.jsonl
-	start_tracerd --no-log --log "$TRACERD_LOG" || exit 1
-	t "the log on a full tmpfs: EPERM, audit-lost:, lost-records counts them, no broken line" \
-		test_log_full
-	stop_tracerd
-else
-	t "the log on a full tmpfs" skip tmpfs "cannot mount a tmpfs (not root?)"
-fi
+log_on_tmpfs 64k "the log on a full tmpfs: EPERM, audit-lost:, lost-records counts them, no broken line" \
+	test_log_full
 
 export TRACERD_TEST_DELAY_MS=5000
 start_tracerd --wrapped || exit 1

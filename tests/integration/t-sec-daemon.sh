@@ -439,17 +439,8 @@ test_landlock_not_binding() {
 need_prog mk
 
 # 6a: the log alone on a 4 MiB tmpfs
-LOGFS=$WORK/logfs
-mkdir -p "$LOGFS"
-if mount_tmpfs "$LOGFS" size=4m,mode=0700; then
-	TRACERD_LOG=$LOGFS/audit.jsonl
-	start_tracerd --no-log --log "$TRACERD_LOG" || exit 1
-	t "6a: log fs filled after start: 40 mkdirs answered 0, each with its record, none lost" \
-		test_log_fs_full
-	stop_tracerd
-else
-	t "6a: log fs filled after start" skip tmpfs "cannot mount a tmpfs (not root?)"
-fi
+log_on_tmpfs 4m "6a: log fs filled after start: 40 mkdirs answered 0, each with its record, none lost" \
+	test_log_fs_full
 
 # 6b: the call held after the creation, before the record
 export TRACERD_TEST_STALL=hold- TRACERD_TEST_STALL_MS=4000 TRACERD_TEST_STALL_AT=after-create
