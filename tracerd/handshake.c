@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "canon.h"
 #include "fdutil.h"
 #include "handshake.h"
 
@@ -153,15 +154,10 @@ void handshake_drop(struct handshake *h)
 
 static bool is_seccomp_listener(int fd)
 {
-	char p[32], target[64];
-	ssize_t n;
+	char target[64];
 
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	n = readlink(p, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(target, "anon_inode:seccomp notify") == 0;
+	return canon_fd_path(fd, target, sizeof(target)) == 0 &&
+	       strcmp(target, "anon_inode:seccomp notify") == 0;
 }
 
 /* Validate the hello and its one fd; returns the status to answer. */

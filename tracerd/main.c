@@ -17,6 +17,7 @@
 #include "../common/compat.h"
 #include "../common/sockname.h"
 #include "audit.h"
+#include "canon.h"
 #include "creds.h"
 #include "hooks.h"
 #include "log.h"
@@ -107,10 +108,10 @@ static int setup_self(void)
 	r = target_self_creds(&daemon_cfg.self_creds, &self_buf);
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/status");
-	r = (int)readlink("/proc/self/ns/user", daemon_cfg.self_userns,
-			  sizeof(daemon_cfg.self_userns) - 1);
-	if (r <= 0)
-		return log_error_errno(-errno, "cannot read /proc/self/ns/user");
+	r = (int)canon_readlink(AT_FDCWD, "/proc/self/ns/user", daemon_cfg.self_userns,
+				sizeof(daemon_cfg.self_userns));
+	if (r < 0)
+		return log_error_errno(r, "cannot read /proc/self/ns/user");
 	daemon_cfg.yama = yama_scope() >= 1;
 	daemon_cfg.adopt = creds_can_adopt(&daemon_cfg.self_creds);
 	return 0;

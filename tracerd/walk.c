@@ -180,11 +180,10 @@ static int follow_magic(struct walk *w, int *cur, const char *name, struct canon
 static int follow_link(struct walk *w, int *cur, int linkfd, struct canon *k)
 {
 	char *body = w->str[w->depth];
-	ssize_t n = readlinkat(linkfd, "", body, PATH_MAX - 1);
+	ssize_t n = canon_readlink(linkfd, "", body, PATH_MAX);
 
 	if (n < 0)
-		return -errno;
-	body[n] = '\0';
+		return (int)n;
 	if (body[0] == '/') {
 		int fd = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
 
