@@ -157,16 +157,15 @@ static int fast_path(int dirfd, const char *parent)
 static int slow_path(const struct resolve_in *in, struct walk *w, const struct base *b,
 		     struct canon *k, const char **deny)
 {
-	struct procid proc = {
-		.procfd = in->procfd, .nstgid = in->nstgid, .nspid = in->nspid,
-		.nslevels = in->nslevels, .scratch = in->scratch,
-	};
 	_cleanup_close_ int cur = fcntl(b->fd >= 0 ? b->fd : b->rootfd, F_DUPFD_CLOEXEC, 3);
 	int r;
 
 	if (cur < 0)
 		return -errno;
-	w->proc = &proc;
+	w->proc = (struct procid){
+		.procfd = in->procfd, .nstgid = in->nstgid, .nspid = in->nspid,
+		.nslevels = in->nslevels, .scratch = in->scratch,
+	};
 	w->self = in->self;
 	w->suspended = w->in_target_proc = false;
 	w->rootfd = b->rootfd;

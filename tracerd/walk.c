@@ -146,7 +146,7 @@ static int proc_self(struct walk *w, int top, const char *name, const char **den
 	if (r == 0)
 		r = act(w, true, top);
 	if (r == 0)
-		r = procid_self(w->proc, top, thread, w->str[w->depth], PATH_MAX);
+		r = procid_self(&w->proc, top, thread, w->str[w->depth], PATH_MAX);
 	if (r == -EPERM)
 		*deny = "procfs of a pid namespace above tracerd's";
 	if (r < 0)
@@ -214,7 +214,7 @@ static int step(struct walk *w, int *cur, const char *name, bool in_proc, bool p
 	if (S_ISDIR(st.st_mode)) {
 		if (proc_top) {
 			r = act(w, true, fd);
-			r = r < 0 ? r : procid_is_target(w->proc, fd);
+			r = r < 0 ? r : procid_is_target(&w->proc, fd);
 			if (r < 0)
 				return r;
 			w->in_target_proc = r > 0;

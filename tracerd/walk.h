@@ -18,7 +18,7 @@
  * being followed, each walked before the rest of the one below it).
  * 168 KB: it lives in a thread's resolve arena, never on a stack. */
 struct walk {
-	struct procid *proc;		/* the target, for procfs */
+	struct procid proc;		/* the target, for procfs */
 	const struct creds *self;	/* tracerd's own, for its /proc reads */
 	const struct creds *adopted;	/* the target's, while suspended */
 	bool suspended;			/* acting as tracerd right now */
