@@ -339,14 +339,14 @@ test_many_groups() {
 		mkdir -m 0770 "$IN/g$n"
 		chown 0:$last "$IN/g$n"
 		chmod 0770 "$IN/g$n"
-		run timeout "$TMO" "$PY" -c "$GROUPS_PY" $n "$PROGS/mk" mkdir "$IN/g$n/n"
+		run timeout "$TMO" "$PY" -c "$GROUPS_PY" $n "$NPROGS/mk" mkdir "$IN/g$n/n"
 		assert_out 0
-		run sup "$PY" -c "$GROUPS_PY" $n "$PROGS/mk" mkdir "$IN/g$n/s"
+		LIBNOTIF=$NLIB run sup "$PY" -c "$GROUPS_PY" $n "$NPROGS/mk" mkdir "$IN/g$n/s"
 		[ "$(cat "$T/out")" = 0 ] || { show_run; dump_tracerd; fail "$n groups: expected 0 as native"; }
 		assert_dir "$IN/g$n/s"
 		assert_same_stat "$IN/g$n/n" "$IN/g$n/s"
 		assert_eq "$(stat -c %u:%g "$IN/g$n/s")" 12345:12345 "owner with $n groups"
-		expect_record path="$IN/g$n/s" uid=12345 exe="$PROGS/mk" comm=mk cwd="$IN" \
+		expect_record path="$IN/g$n/s" uid=12345 exe="$NPROGS/mk" comm=mk cwd="$IN" \
 			resolved="$IN/g$n/s" decision=emulated errno=null
 	done
 }
@@ -358,12 +358,12 @@ test_many_groups_outsider() {
 		mkdir -m 0770 "$IN/o$n"
 		chown 0:99999 "$IN/o$n"
 		chmod 0770 "$IN/o$n"
-		run timeout "$TMO" "$PY" -c "$GROUPS_PY" $n "$PROGS/mk" mkdir "$IN/o$n/n"
+		run timeout "$TMO" "$PY" -c "$GROUPS_PY" $n "$NPROGS/mk" mkdir "$IN/o$n/n"
 		assert_out EACCES
-		run sup "$PY" -c "$GROUPS_PY" $n "$PROGS/mk" mkdir "$IN/o$n/s"
+		LIBNOTIF=$NLIB run sup "$PY" -c "$GROUPS_PY" $n "$NPROGS/mk" mkdir "$IN/o$n/s"
 		[ "$(cat "$T/out")" = EACCES ] || { show_run; dump_tracerd; fail "$n groups: expected EACCES as native"; }
 		assert_absent "$IN/o$n/s"
-		expect_record path="$IN/o$n/s" uid=12345 exe="$PROGS/mk" comm=mk decision=emulated errno=EACCES
+		expect_record path="$IN/o$n/s" uid=12345 exe="$NPROGS/mk" comm=mk decision=emulated errno=EACCES
 	done
 }
 
