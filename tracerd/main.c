@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "canon.h"
 #include "creds.h"
+#include "fdutil.h"
 #include "hooks.h"
 #include "log.h"
 #include "loop.h"
@@ -123,16 +124,11 @@ static int bind_name(const char *name)
 {
 	struct sockaddr_un addr;
 	socklen_t len = sockname_addr(name, &addr);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), r;
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
-	if (fd < 0)
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, len) < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&addr, len) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	return TAKE_FD(fd);
 }
 
 /* Who holds the name: the kernel gives the listener's uid and pid to a
@@ -142,7 +138,7 @@ static void name_squatter(const char *name, const char *shown)
 	struct sockaddr_un addr;
 	socklen_t len = sockname_addr(name, &addr), cl = sizeof(struct ucred);
 	struct ucred uc;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, len) == 0 &&
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &cl) == 0 && uc.pid > 0)
@@ -150,8 +146,6 @@ static void name_squatter(const char *name, const char *shown)
 			  (unsigned)uc.uid, (int)uc.pid);
 	else
 		log_error("socket @%s is already served", shown);
-	if (fd >= 0)
-		close(fd);
 }
 
 /* READY=1 to $NOTIFY_SOCKET, without libsystemd. */
@@ -160,7 +154,7 @@ static void notify_ready(void)
 	const char *p = getenv("NOTIFY_SOCKET");
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	socklen_t len;
-	int fd;
+	_cleanup_close_ int fd = -1;
 
 	if (!p || (p[0] != '/' && p[0] != '@') || strlen(p) >= sizeof(addr.sun_path))
 		return;
@@ -172,7 +166,6 @@ static void notify_ready(void)
 	if (fd < 0)
 		return;
 	(void)sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&addr, len);
-	close(fd);
 }
 
 static int setup_log(const struct options *o)
