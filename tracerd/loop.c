@@ -36,6 +36,11 @@
 #define STOP_GRACE_MS 2000
 
 static struct item socket_item;	/* the listening socket */
+/* Handshakes have an epoll set and a thread of their own, which never
+ * takes a call: a new program attaches within its deadline even while
+ * every answering thread is stuck inside a call. */
+static int hs_epfd = -1;
+static pthread_t hs_thread;
 
 /* A listener's call, bracketed so that a detach meanwhile defers the free
  * and the watchdog can see how long we have been inside. Level-triggered:
@@ -82,7 +87,7 @@ static void on_handshake(struct item *it, uint32_t events, struct worker *w)
 	/* done with the socket either way (freed already when r < 0, and
 	 * epoll forgets a closed fd by itself) */
 	if (r > 0) {
-		(void)epoll_ctl(pool.epfd, EPOLL_CTL_DEL, h->it.fd, NULL);
+		(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, h->it.fd, NULL);
 		handshake_finish(h, lfd, listener_attach(lfd, h->pid));
 	}
 }
@@ -98,7 +103,7 @@ static void on_socket(struct item *it, uint32_t events, struct worker *w)
 		return;
 	h->it.on_event = on_handshake;
 	ev.data.ptr = h;
-	if (epoll_ctl(pool.epfd, EPOLL_CTL_ADD, h->it.fd, &ev) < 0) {
+	if (epoll_ctl(hs_epfd, EPOLL_CTL_ADD, h->it.fd, &ev) < 0) {
 		handshake_drop(h);
 		return;
 	}
@@ -130,6 +135,23 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* The handshake thread: the listening socket and the pending handshakes,
+ * nothing else. */
+static void *handshake_main(void *arg)
+{
+	struct epoll_event ev;
+
+	(void)arg;
+	for (;;) {
+		if (epoll_wait(hs_epfd, &ev, 1, -1) == 1) {
+			struct item *it = ev.data.ptr;
+
+			it->on_event(it, ev.events, NULL);
+		}
+	}
+	return NULL;
+}
+
 static void *worker_start(void *arg)
 {
 	struct worker *w = arg;
@@ -152,7 +174,7 @@ static void *worker_start(void *arg)
  * not measured (libc's printf paths, the next syscalls' stages). */
 #define THREAD_STACK (256 * 1024)
 
-static int start_thread(struct worker *w)
+static int start_thread(pthread_t *th, void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t attr;
 	int r = pthread_attr_init(&attr);
@@ -161,7 +183,7 @@ static int start_thread(struct worker *w)
 		return -r;
 	r = pthread_attr_setstacksize(&attr, THREAD_STACK);
 	if (r == 0)
-		r = pthread_create(&w->th, &attr, worker_start, w);
+		r = pthread_create(th, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
 	return r == 0 ? 0 : -EAGAIN;
 }
@@ -183,10 +205,10 @@ static int start_threads(void)
 		w->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (w->kickfd < 0)
 			return -errno;
-		if (start_thread(w) < 0)
+		if (start_thread(&w->th, worker_start, w) < 0)
 			return -EAGAIN;
 	}
-	return 0;
+	return start_thread(&hs_thread, handshake_main, NULL);
 }
 
 int loop_start(int listen_fd, unsigned nthreads, unsigned max_listeners,
@@ -201,7 +223,8 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_listeners,
 	handshake_limits(max_handshakes);
 	socket_item.fd = listen_fd;
 	socket_item.on_event = on_socket;
-	if (epoll_ctl(pool.epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
+	hs_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (hs_epfd < 0 || epoll_ctl(hs_epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
 		return -errno;
 	return start_threads();
 }
@@ -268,7 +291,7 @@ static void stop(void)
 
 	pool_lock();
 	pool.stopping = true;
-	(void)epoll_ctl(pool.epfd, EPOLL_CTL_DEL, socket_item.fd, NULL);
+	(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, socket_item.fd, NULL);
 	close(socket_item.fd);
 	for (unsigned i = 0; i < pool.n; i++)
 		if (pool.w[i].parked && !pool.w[i].busy_since)

@@ -121,13 +121,17 @@ print("others first" if done["others"] < done["stall"] else "stall first")
 
 # K stalled calls fill every thread: an attached program's next call waits
 # (no record, no directory, still in mkdir) until a stall ends; one line.
+# A new program attaches meanwhile (handshakes have a thread of their own;
+# the stalls outlast the library's 2 s deadline) and its call waits too.
 all_stalled() {
-	local k=$1 i t_go
+	local k=$1 i t_go nbg
 	gated_start gate
 	for ((i = 1; i <= k; i++)); do
 		stall_call ${MARK}$i
 	done
 	poll sleeping_at_least "$k" || { dump_tracerd; fail "not all $k threads stalled"; }
+	sup "$PROGS/mk" mkdir "$IN/newcomer" >"$T/newcomer.out" 2>"$T/newcomer.err" &
+	nbg=$!
 	gated_go
 	t_go=$(now_ms)
 	# tracerd had a leader-stall check (100 ms) and a tick (200 ms) to
@@ -150,8 +154,15 @@ all_stalled() {
 	done
 	assert_dir "$IN/gate-1"
 	expect_record path="$IN/gate-1" decision=emulated errno=null
-	expect_records $((k + 2)) path^="$IN/"
-	[ "$(find "$IN" -mindepth 1 | wc -l)" -eq $((k + 2)) ] || fail "directories without records"
+	RC=0
+	wait "$nbg" || RC=$?
+	cp "$T/newcomer.out" "$T/out"
+	cp "$T/newcomer.err" "$T/err"
+	assert_rc 0 "the program started while every thread was stalled"
+	assert_out 0
+	expect_record path="$IN/newcomer" decision=emulated errno=null
+	expect_records $((k + 3)) path^="$IN/"
+	[ "$(find "$IN" -mindepth 1 | wc -l)" -eq $((k + 3)) ] || fail "directories without records"
 	assert_eq "$(stall_lines)" 1 "'stalled' lines on tracerd's stderr"
 	grep "stalled" "$TRACERD_ERR" | sed 's/^/# stderr: /' >&5
 	kill -0 "$TRACERD_PID" || fail "tracerd died"
@@ -223,13 +234,15 @@ t "a call on a hung FUSE mount holds one thread; others answered; aborted, it en
 	test_fuse_hung
 stop_tracerd
 
+# stalls longer than the library's 2 s handshake deadline
+export TRACERD_TEST_STALL_MS=3500
 start_tracerd --threads 2 || exit 1
-t "--threads 2, both stalled: a new call waits, answered after; 'stalled' said once" \
+t "--threads 2, both stalled: a new program attaches, new calls wait, answered after; 'stalled' said once" \
 	test_all_stalled
 stop_tracerd
 
 start_tracerd --threads 1 || exit 1
-t "--threads 1, stalled: a new call waits, answered after; 'stalled' said once" \
+t "--threads 1, stalled: a new program attaches, new calls wait, answered after; 'stalled' said once" \
 	test_one_thread
 stop_tracerd
 unset TRACERD_TEST_STALL TRACERD_TEST_STALL_MS
