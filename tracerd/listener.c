@@ -18,6 +18,9 @@ static int epfd = -1;
 static item_handler *handler;
 static unsigned nattached, max_listeners = 1024;
 static uint64_t next_id;
+/* Every listener not yet freed, so that none is ever lost track of (at
+ * stop the attached ones are still held here, not leaked). Pool lock. */
+static struct listener *live;
 
 void listener_init(int fd, item_handler *on_event, unsigned max_attached)
 {
@@ -64,6 +67,10 @@ int listener_attach(int lfd, pid_t pid)
 	if (st == WIRE_OK) {
 		l->id = ++next_id;
 		nattached++;
+		l->next = live;
+		if (live)
+			live->prev = l;
+		live = l;
 	}
 	pool_unlock();
 	if (st != WIRE_OK)
@@ -88,6 +95,14 @@ void listener_free(struct listener *l)
 {
 	if (!l)
 		return;
+	pool_lock();
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		live = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	pool_unlock();
 	tidcache_purge(l->id);
 	close(l->it.fd);
 	free(l);

@@ -19,6 +19,7 @@ struct listener {
 	unsigned inuse;		/* threads inside it (pool lock) */
 	bool dead;		/* detached; freed when inuse drops to 0 */
 	struct worker *parker;	/* the thread parked on it, if any (pool lock) */
+	struct listener *prev, *next;	/* every live listener (pool lock) */
 };
 
 /* The epoll set listeners join, the handler of their events, and how many

@@ -60,3 +60,15 @@ start_tracerd || exit 1
 t "idle tracerd, nothing attached: no wake-up in $I_SECS s" test_idle_alone
 t "idle tracerd, $I_PROGS idle programs attached: no wake-up in $I_SECS s" test_idle_attached
 stop_tracerd
+
+# Stopped while a program is attached: its listener is still tracerd's at
+# exit, never lost track of (the ASan daemon's leak check used to flag it).
+start_tracerd || exit 1
+mkfifo "$WORK/.priv/held.fifo"
+sup sh -c "'$PROGS/mk' mkdir '$IN/held' && read x" <"$WORK/.priv/held.fifo" >"$WORK/.priv/held.out" 2>&1 &
+HELD=$!
+exec 7>"$WORK/.priv/held.fifo"
+poll has_line "$WORK/.priv/held.out" 1 || echo "# the held program did not start"
+stop_tracerd
+exec 7>&-
+wait "$HELD" 2>/dev/null || true
