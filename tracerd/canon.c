@@ -75,9 +75,15 @@ int canon_fd_path(int fd, char *buf, size_t cap)
 void canon_fd(struct canon *k, int fd, const char *root_seen)
 {
 	char seen[PATH_MAX];
-	size_t rl = root_seen ? strlen(root_seen) : 1;
 
 	(void)canon_fd_path(fd, seen, sizeof(seen));
+	canon_seen(k, seen, root_seen);
+}
+
+void canon_seen(struct canon *k, const char *seen, const char *root_seen)
+{
+	size_t rl = root_seen ? strlen(root_seen) : 1;
+
 	canon_set(k, "/");
 	if (seen[0] != '/') {
 		k->bad = true;

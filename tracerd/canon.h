@@ -24,6 +24,9 @@ void canon_walk(struct canon *k, const char *p);
 
 /* k := the path of the directory fd as seen from the target's root, whose
  * path tracerd sees as root_seen; bad when it does not lie below it. */
+/* The same from seen, a path of the directory as tracerd sees it (read
+ * from its fd). */
+void canon_seen(struct canon *k, const char *seen, const char *root_seen);
 void canon_fd(struct canon *k, int fd, const char *root_seen);
 
 /* readlinkat(dirfd, name) into buf, NUL-terminated ("" when it fails or

@@ -29,17 +29,11 @@ int emulate_mkdir(int parentfd, const char *name, unsigned mode, mode_t mask)
 	return mkdirat(parentfd, name, (mode_t)mode) < 0 ? -errno : 0;
 }
 
-/* A deleted parent (a removed cwd or root) makes every mkdir in it
- * ENOENT, before any permission check (the kernel's IS_DEADDIR). */
 int emulate_probe(int parentfd, const char *name)
 {
 	struct stat st;
 
 	if (fstatat(parentfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return -EEXIST;
-	if (errno != ENOENT)
-		return -errno;
-	if (fstat(parentfd, &st) == 0 && st.st_nlink == 0)
-		return -ENOENT;
-	return 0;
+	return errno == ENOENT ? 0 : -errno;
 }

@@ -14,6 +14,9 @@ struct ident {
 
 /* Identity of fd (name "", AT_EMPTY_PATH) or of dirfd/name. 0 or -errno. */
 int ident_at(int dirfd, const char *name, int at_flags, struct ident *out);
+/* Identity of the directory fd, or -ENOENT when it was deleted (no link
+ * left: nothing can be created in it, nothing lies below it). */
+int ident_live(int fd, struct ident *out);
 bool ident_eq(const struct ident *a, const struct ident *b);
 
 #endif

@@ -60,6 +60,11 @@ enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v)
 		return POLICY_NEED_WITHIN;
 	if (f->within == 1)
 		return POLICY_CREATE;
+	if (f->within == -ENOENT) {	/* a deleted parent: no create step anywhere */
+		if (f->probe == POLICY_UNKNOWN)
+			return POLICY_NEED_PROBE;	/* the lookup's errno comes first */
+		return answer(v, DECISION_EMULATED, f->probe < 0 ? -f->probe : ENOENT, NULL);
+	}
 	if (f->within < 0)
 		return answer(v, DECISION_DENIED, EPERM,
 			      f->within == -EACCES ? "parent's ancestry not searchable" :

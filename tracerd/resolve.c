@@ -129,12 +129,14 @@ static int open_bases(const struct resolve_in *in, struct base *b, struct canon 
 
 	if (r == 0 && in->path[0] != '/') {
 		r = b->fd = open_base(in);
-		if (r >= 0) {
+		if (r >= 0 && in->dirfd == AT_FDCWD) {
+			/* one read of the cwd fd: the record's cwd and the base */
+			out->have_cwd = canon_fd_path(b->fd, out->cwd, sizeof(out->cwd)) == 0;
+			canon_seen(k, out->cwd, b->root_seen);
+		} else if (r >= 0) {
 			canon_fd(k, b->fd, b->root_seen);
-			if (in->dirfd == AT_FDCWD)
-				out->have_cwd = canon_fd_path(b->fd, out->cwd, sizeof(out->cwd)) == 0;
-			r = 0;
 		}
+		r = r < 0 ? r : 0;
 	} else if (r == 0) {
 		canon_set(k, "/");
 	}
@@ -219,16 +221,11 @@ int resolve_parent(const struct resolve_in *in, struct resolve_out *out)
 	return 0;
 }
 
-static bool is_root(const struct ident *id, const struct ident *roots, unsigned n,
-		    unsigned *which)
+static bool is_root(const struct ident *id, const struct ident *roots, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		if (ident_eq(id, &roots[i])) {
-			if (which)
-				*which = i;
+	for (unsigned i = 0; i < n; i++)
+		if (ident_eq(id, &roots[i]))
 			return true;
-		}
-	}
 	return false;
 }
 
@@ -239,8 +236,7 @@ static bool is_root(const struct ident *id, const struct ident *roots, unsigned 
  * level equal to the one before is the top, and so is top when given
  * (tracerd's own root: one statx less per denied call). Deeper than a
  * path can hold, the walk goes on from an fd opened there. */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top,
-		   unsigned *which)
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top)
 {
 	_cleanup_close_ int anchor = -1;	/* opened deeper up, once "../.." is too long */
 	char up[PATH_MAX];
@@ -248,9 +244,9 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots, const str
 	int cur = fd, r;
 	size_t len = 0;
 
-	r = ident_at(fd, "", AT_EMPTY_PATH, &id);
+	r = ident_live(fd, &id);
 	for (unsigned depth = 0; r == 0; depth++) {
-		if (is_root(&id, roots, nroots, which)) {
+		if (is_root(&id, roots, nroots)) {
 			r = 1;
 			break;
 		}

@@ -60,10 +60,9 @@ struct resolve_out {
 int resolve_parent(const struct resolve_in *in, struct resolve_out *out);
 
 /* Is the directory fd one of roots or beneath one? Walks up with "..",
- * stopping at a repeated identity or at top (NULL: none); 1 inside (with
- * *which the root's index, when which is given), 0 outside, -errno
- * (EACCES, or -ELOOP past 4096 levels). */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top,
-		   unsigned *which);
+ * stopping at a repeated identity or at top (NULL: none); 1 inside, 0
+ * outside, -ENOENT when fd was deleted (a deleted root allows nothing),
+ * -errno (EACCES, or -ELOOP past 4096 levels). */
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top);
 
 #endif

@@ -1,7 +1,6 @@
 /* The allowed roots, pinned open. */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fdutil.h"
@@ -32,11 +31,8 @@ int roots_open(const char *const *dirs, unsigned n, unsigned *bad)
 
 int roots_within(int fd)
 {
-	unsigned which = 0;
-	struct stat st;
-	int r = resolve_within(fd, root_id, nroots, &daemon_cfg.self_root, &which);
-
-	if (r == 1 && (fstat(root_fd[which], &st) < 0 || st.st_nlink == 0))
-		return 0;
-	return r;
+	/* pinned, no root's identity can pass to another directory; a
+	 * deleted one has nothing below it, and the parent itself deleted
+	 * is -ENOENT */
+	return resolve_within(fd, root_id, nroots, &daemon_cfg.self_root);
 }

@@ -13,9 +13,8 @@
  * 0, or -errno with *bad the index of the one that failed. */
 int roots_open(const char *const *dirs, unsigned n, unsigned *bad);
 
-/* Is the directory fd a root or beneath one, judged as tracerd? 1, 0
- * (outside, or the root was deleted: a deleted root allows nothing), or
- * -errno as resolve_within. */
+/* Is the directory fd a root or beneath one, judged as tracerd? 1, 0, or
+ * -errno as resolve_within (-ENOENT: fd was deleted). */
 int roots_within(int fd);
 
 #endif

@@ -123,6 +123,20 @@ static void test_ancestry(void **state)
 	answer_is(&f, DECISION_DENIED, EPERM, "cannot check the parent's ancestry");
 }
 
+/* A deleted parent (a removed cwd or root): no create step anywhere, so
+ * ENOENT, unless the lookup fails first (EACCES), inside a root or not. */
+static void test_deleted_parent(void **state)
+{
+	struct policy_facts f = facts(0, NULL, LAST_NORM, -ENOENT, POLICY_UNKNOWN);
+
+	(void)state;
+	step_is(&f, POLICY_NEED_PROBE);
+	f.probe = 0;
+	answer_is(&f, DECISION_EMULATED, ENOENT, NULL);
+	f.probe = -EACCES;
+	answer_is(&f, DECISION_EMULATED, EACCES, NULL);
+}
+
 static void test_outside(void **state)
 {
 	static const int early[] = { EEXIST, EACCES, ENAMETOOLONG };
@@ -232,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_inside),
 		cmocka_unit_test(test_ancestry),
+		cmocka_unit_test(test_deleted_parent),
 		cmocka_unit_test(test_outside),
 		cmocka_unit_test(test_drive_all),
 		cmocka_unit_test(test_names),

@@ -85,34 +85,37 @@ static void test_within(void **state)
 	int base = unit_count_fds();
 
 	(void)state;
-	assert_int_equal(resolve_within(root, roots, 1, NULL, NULL), 1);
-	assert_int_equal(resolve_within(deep, roots, 1, NULL, NULL), 1);
-	assert_int_equal(resolve_within(out, roots, 1, NULL, NULL), 0);
-	assert_int_equal(resolve_within(top, roots, 1, NULL, NULL), 0);
-	assert_int_equal(resolve_within(proc, roots, 1, NULL, NULL), 0);	/* another mount */
-	assert_int_equal(resolve_within(other, roots, 1, NULL, NULL), 0);
-	assert_int_equal(resolve_within(other, roots, 2, NULL, NULL), 1);
+	assert_int_equal(resolve_within(root, roots, 1, NULL), 1);
+	assert_int_equal(resolve_within(deep, roots, 1, NULL), 1);
+	assert_int_equal(resolve_within(out, roots, 1, NULL), 0);
+	assert_int_equal(resolve_within(top, roots, 1, NULL), 0);
+	assert_int_equal(resolve_within(proc, roots, 1, NULL), 0);	/* another mount */
+	assert_int_equal(resolve_within(other, roots, 1, NULL), 0);
+	assert_int_equal(resolve_within(other, roots, 2, NULL), 1);
 	{
-		unsigned which = 99;
+		/* a deleted directory, even a root: -ENOENT, nothing below it */
+		int gone = rs_mkdirs("gone");
+		struct ident g[1] = { id_of(gone) };
+		char p[PATH_MAX];
 
-		/* which root: the one the walk met */
-		assert_int_equal(resolve_within(other, roots, 2, NULL, &which), 1);
-		assert_int_equal(which, 1);
-		assert_int_equal(resolve_within(deep, roots, 2, NULL, &which), 1);
-		assert_int_equal(which, 0);
+		snprintf(p, sizeof(p), "%s/gone", rs_dir);
+		assert_int_equal(resolve_within(gone, g, 1, NULL), 1);
+		assert_int_equal(rmdir(p), 0);
+		assert_int_equal(resolve_within(gone, g, 1, NULL), -ENOENT);
+		close(gone);
 	}
-	assert_int_equal(resolve_within(deep, roots, 0, NULL, NULL), 0);
+	assert_int_equal(resolve_within(deep, roots, 0, NULL), 0);
 	/* a known top ends the walk there: the same answers below it, and a
 	 * root above it (never the case for tracerd's own root) is not seen */
 	{
 		struct ident t = id_of(top), a = id_of(deep), up;
 
 		assert_int_equal(ident_at(deep, "..", 0, &up), 0);
-		assert_int_equal(resolve_within(deep, roots, 1, &t, NULL), 1);
-		assert_int_equal(resolve_within(out, roots, 1, &t, NULL), 0);
-		assert_int_equal(resolve_within(top, roots, 1, &t, NULL), 0);
-		assert_int_equal(resolve_within(deep, roots, 1, &up, NULL), 0);
-		assert_int_equal(resolve_within(deep, &a, 1, &up, NULL), 1);
+		assert_int_equal(resolve_within(deep, roots, 1, &t), 1);
+		assert_int_equal(resolve_within(out, roots, 1, &t), 0);
+		assert_int_equal(resolve_within(top, roots, 1, &t), 0);
+		assert_int_equal(resolve_within(deep, roots, 1, &up), 0);
+		assert_int_equal(resolve_within(deep, &a, 1, &up), 1);
 	}
 	/* the walk leaves no fd behind */
 	assert_int_equal(unit_count_fds(), base);
@@ -142,8 +145,8 @@ static void test_within_bound(void **state)
 		if (i == 4000)
 			mid = dup(cur);
 	}
-	assert_int_equal(resolve_within(mid, &root, 1, NULL, NULL), 1);
-	assert_int_equal(resolve_within(cur, &root, 1, NULL, NULL), -ELOOP);
+	assert_int_equal(resolve_within(mid, &root, 1, NULL), 1);
+	assert_int_equal(resolve_within(cur, &root, 1, NULL), -ELOOP);
 	close(mid);
 	close(cur);
 	close(top);
@@ -167,7 +170,7 @@ static void test_within_eacces(void **state)
 	if (pid == 0) {
 		if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
 			_exit(2);
-		_exit(resolve_within(inner, &id, 1, NULL, NULL) == -EACCES ? 0 : 1);
+		_exit(resolve_within(inner, &id, 1, NULL) == -EACCES ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
