@@ -16,7 +16,8 @@ HDRS        := $(wildcard common/*.h shim/*.h tracerd/*.h)
 RESOLVE_SRC := tracerd/resolve.c tracerd/walk.c tracerd/canon.c tracerd/ident.c \
 	       tracerd/procid.c tracerd/creds.c tracerd/target.c tracerd/log.c
 
-.PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check clang-check lint
+.PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check clang-check lint \
+	install uninstall man-lint
 all: $(B)/libnotif.so $(B)/tracerd $(B)/lib/x86_64-linux-gnu/libnotif.so
 
 $(B)/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds | $(B)
@@ -79,13 +80,14 @@ integration integration-asan: multilib
 -include tests/bench/bench.mk
 -include tests/fuzz/fuzz.mk
 -include examples/examples.mk
+-include install.mk
 
 # Both compilers must build the sources cleanly with the warning set.
 clang-check:
 	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory CC=clang B=$(B)/clang all; \
 	else echo "clang-check: clang is not installed" >&2; exit 1; fi
 
-lint:
+lint: man-lint
 	tools/lint.sh cppcheck
 	tools/lint.sh shape
 
