@@ -25,6 +25,7 @@
 #include "fdutil.h"
 #include "log.h"
 #include "policy.h"
+#include "stats.h"
 #include "target.h"
 
 #define RESERVE_CHUNK (1024 * 1024)	/* fallocate'd at a time */
@@ -204,6 +205,40 @@ int audit_open(const char *path, size_t *torn)
 	return 0;
 }
 
+/* SIGHUP/SIGUSR1 (logrotate's postrotate): the log path opened anew the
+ * way audit_open does, the fd swapped under the lock, so every record
+ * goes whole to either the old file or the new one. When the new one
+ * cannot be opened, the old fd stays and we say so. */
+int audit_reopen(void)
+{
+	_cleanup_close_ int fd = -1;
+	size_t torn = 0;
+	int r;
+
+	if (audit_fd <= STDERR_FILENO)
+		return 0;	/* stdout: nothing to reopen */
+	r = make_parents(audit_path);
+	fd = r < 0 ? r : open_log();
+	if (fd < 0)
+		return log_error_errno(fd, "cannot reopen the audit log '%s'%s; still writing to "
+				       "the file open before", audit_path,
+				       fd == -EINVAL ? " (not a regular file)" : "");
+	r = cut_torn(fd, &torn);
+	if (r < 0)
+		return log_error_errno(r, "cannot reopen the audit log '%s'; still writing to the "
+				       "file open before", audit_path);
+	if (torn)
+		log_warn("audit log %s: cut a torn last line of %zu bytes", audit_path, torn);
+	pthread_mutex_lock(&audit_lock);
+	fdutil_replace(&audit_fd, TAKE_FD(fd));
+	audit_gone = false;
+	reserve_reset();
+	(void)reserve_locked(0);
+	pthread_mutex_unlock(&audit_lock);
+	log_info("reopened the audit log %s", audit_path);
+	return 0;
+}
+
 void audit_close(void)
 {
 	if (audit_fd > STDERR_FILENO)
@@ -290,6 +325,7 @@ int audit_write(const char *line, size_t len, size_t claim)
 		r = write_locked(line, len);
 	if (r < 0) {
 		audit_lost++;
+		stats_add(&stats.lost_records, 1);
 		fprintf(stderr, "audit-lost: %.*s", (int)len, line);
 	}
 	pthread_mutex_unlock(&audit_lock);

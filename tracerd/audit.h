@@ -16,6 +16,10 @@
 int audit_open(const char *path, size_t *torn);
 void audit_close(void);
 
+/* Open the log's path again (after a rotation) and write to the new file
+ * from now on; on failure, say so and keep the old one. 0 or -errno. */
+int audit_reopen(void);
+
 /* Claim room for the record of a creation before creating: 0 when the
  * log has n bytes reserved on disk for it, else -errno (a full
  * filesystem: do not create). */

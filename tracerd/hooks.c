@@ -21,6 +21,8 @@ static struct {
 	unsigned stall_ms;
 	enum hook_point stall_at;
 	bool no_sync_wake_up;
+	bool freeze_main;
+	unsigned freeze_main_ms;
 } hooks = { .stall_ms = 3000, .stall_at = HOOK_BEFORE_CREATE };
 
 static int number(const char *name, unsigned *out)
@@ -63,11 +65,16 @@ static int point(const char *name, enum hook_point *out)
 int hooks_init(void)
 {
 	const char *v = getenv("TRACERD_TEST_STALL");
+	int r;
 
 	if (number("TRACERD_TEST_DELAY_MS", &hooks.delay_ms) < 0 ||
 	    number("TRACERD_TEST_STALL_MS", &hooks.stall_ms) < 0 ||
 	    point("TRACERD_TEST_STALL_AT", &hooks.stall_at) < 0)
 		return -EINVAL;
+	r = number("TRACERD_TEST_FREEZE_MAIN_AFTER_MS", &hooks.freeze_main_ms);
+	if (r < 0)
+		return -EINVAL;
+	hooks.freeze_main = r > 0;
 	if (v && *v) {
 		hooks.stall = v;
 		log_warn("test hook TRACERD_TEST_STALL is active (tests only): calls whose "
@@ -100,4 +107,16 @@ void hook_pause(enum hook_point p, const char *path)
 bool hook_no_sync_wake_up(void)
 {
 	return hooks.no_sync_wake_up;
+}
+
+uint64_t hook_freeze_main_at(uint64_t start_ms)
+{
+	return hooks.freeze_main ? start_ms + hooks.freeze_main_ms : UINT64_MAX;
+}
+
+void hook_freeze_main(void)
+{
+	log_warn("test hook TRACERD_TEST_FREEZE_MAIN_AFTER_MS: the main loop stops now");
+	for (;;)
+		sleep_ms(3600 * 1000);
 }

@@ -6,6 +6,7 @@
 #define TRACERD_HOOKS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Where a call can be held, in the order a call passes them. */
 enum hook_point {
@@ -28,5 +29,12 @@ void hook_pause(enum hook_point p, const char *path);
 
 /* TRACERD_TEST_NO_SYNC_WAKE_UP: leave listeners without SYNC_WAKE_UP. */
 bool hook_no_sync_wake_up(void);
+
+/* TRACERD_TEST_FREEZE_MAIN_AFTER_MS: when the main loop, started at
+ * start_ms, is to stop for good (what a watchdog must notice while the
+ * other threads go on); UINT64_MAX without the hook. */
+uint64_t hook_freeze_main_at(uint64_t start_ms);
+/* Stop the calling thread for good. */
+_Noreturn void hook_freeze_main(void);
 
 #endif

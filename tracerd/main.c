@@ -16,6 +16,7 @@
 
 #include "../common/compat.h"
 #include "../common/sockname.h"
+#include "activation.h"
 #include "audit.h"
 #include "canon.h"
 #include "creds.h"
@@ -25,6 +26,7 @@
 #include "loop.h"
 #include "options.h"
 #include "roots.h"
+#include "sdnotify.h"
 #include "target.h"
 #include "tidcache.h"
 #include "tracerd.h"
@@ -148,24 +150,48 @@ static void name_squatter(const char *name, const char *shown)
 		log_error("socket @%s is already served", shown);
 }
 
-/* READY=1 to $NOTIFY_SOCKET, without libsystemd. */
-static void notify_ready(void)
+/* The name of the socket a service manager passed, for the messages:
+ * "@name" for an abstract one, else its path. */
+static void passed_name(int fd, char *shown, size_t cap)
 {
-	const char *p = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	socklen_t len;
-	_cleanup_close_ int fd = -1;
+	struct sockaddr_un addr;
+	socklen_t len = sizeof(addr);
+	char name[SOCKNAME_MAX + 1];
+	size_t n;
 
-	if (!p || (p[0] != '/' && p[0] != '@') || strlen(p) >= sizeof(addr.sun_path))
+	snprintf(shown, cap, "fd %d", fd);
+	if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0 ||
+	    len <= offsetof(struct sockaddr_un, sun_path))
 		return;
-	memcpy(addr.sun_path, p, strlen(p));
-	if (p[0] == '@')
-		addr.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(p));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	n = len - offsetof(struct sockaddr_un, sun_path);
+	if (addr.sun_path[0] != '\0') {
+		snprintf(shown, cap, "%.*s", (int)strnlen(addr.sun_path, n), addr.sun_path);
 		return;
-	(void)sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&addr, len);
+	}
+	n = n - 1 < SOCKNAME_MAX ? n - 1 : SOCKNAME_MAX;
+	memcpy(name, addr.sun_path + 1, n);
+	name[n] = '\0';
+	shown[0] = '@';
+	sockname_escape(name, shown + 1, cap - 1);
+}
+
+/* $NOTIFY_SOCKET and the watchdog, read once; a bad value is said and
+ * that part is off. */
+static void setup_notify(void)
+{
+	int r = sdnotify_init();
+
+	if (r == -EINVAL)
+		log_warn("NOTIFY_SOCKET='%s' is not a socket address, ignoring",
+			 getenv("NOTIFY_SOCKET"));
+	else if (r == -ERANGE)
+		log_warn("WATCHDOG_USEC='%s' WATCHDOG_PID='%s': not usable, no watchdog, ignoring",
+			 getenv("WATCHDOG_USEC") ?: "", getenv("WATCHDOG_PID") ?: "");
+	else if (r < 0)
+		log_warn_errno(r, "cannot reach $NOTIFY_SOCKET, ignoring");
+	(void)unsetenv("NOTIFY_SOCKET");
+	(void)unsetenv("WATCHDOG_USEC");
+	(void)unsetenv("WATCHDOG_PID");
 }
 
 static int setup_log(const struct options *o)
@@ -194,9 +220,10 @@ static int setup_log(const struct options *o)
 int main(int argc, char **argv)
 {
 	char err[256], name[SOCKNAME_MAX + 1], shown[4 * SOCKNAME_MAX + 1];
+	char where[4 * SOCKNAME_MAX + 2];
 	unsigned max_listeners, max_handshakes;
 	struct options o;
-	int fd, r;
+	int fd, r, passed;
 
 	if (options_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tracerd: %s\nTry 'tracerd --help'.\n", err);
@@ -222,25 +249,35 @@ int main(int argc, char **argv)
 	share_fds(o.threads, &max_listeners, &max_handshakes);
 	if (hooks_init() < 0)
 		return 2;
+	passed = activation_take(err, sizeof(err));
+	if (passed < 0)
+		return log_error("socket activation: %s", err), 2;
+	setup_notify();
 	if (setup_self() < 0)
 		return 1;
-	fd = bind_name(name);
+	fd = passed > 0 ? passed : bind_name(name);
 	if (fd == -EADDRINUSE) {
 		name_squatter(name, shown);
 		return 3;
 	}
 	if (fd < 0)
 		return log_error_errno(fd, "cannot listen on @%s", shown), 1;
+	if (passed > 0)
+		passed_name(passed, where, sizeof(where));
+	else
+		snprintf(where, sizeof(where), "@%s", shown);
 	if (setup_log(&o) < 0)
 		return 1;
 	r = loop_start(fd, o.threads, max_listeners, max_handshakes);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
-	if (listen(fd, SOMAXCONN) < 0)
-		return log_error_errno(-errno, "cannot listen on @%s", shown), 1;
-	log_info("listening on @%s", shown);
-	notify_ready();
+	/* a passed socket listens already: clients wait in its backlog */
+	if (passed == 0 && listen(fd, SOMAXCONN) < 0)
+		return log_error_errno(-errno, "cannot listen on %s", where), 1;
+	log_info("%s on %s", passed > 0 ? "socket-activated, serving" : "listening", where);
+	sdnotify_ready();
 	r = loop_supervise();
+	(void)sdnotify_stopping();
 	(void)audit_event("stop", getpid(), NULL);
 	audit_close();
 	return r;

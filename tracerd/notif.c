@@ -21,6 +21,7 @@
 #include "notif.h"
 #include "policy.h"
 #include "roots.h"
+#include "stats.h"
 #include "resolve.h"
 #include "target.h"
 #include "tidcache.h"
@@ -376,6 +377,7 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	hook_pause(HOOK_AFTER_RECV, NULL);
 	answer(x, listener, owner);
 	record(x);
+	stats_add(&stats.decided[x->verdict.decision], 1);
 	path = x->path.ok ? x->path.path : NULL;
 	hook_pause(HOOK_AFTER_RECORD, path);
 	fdutil_replace(&x->res.parentfd, -1);

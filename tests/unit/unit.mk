@@ -7,7 +7,8 @@
 
 # Every module listed is built: a missing source is make's error ("No
 # rule to make target"), never a test that quietly vanishes.
-UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve
+UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
+	      sdnotify activation
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
@@ -21,11 +22,13 @@ UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 UNIT_SRC_policy  := tracerd/policy.c
 UNIT_SRC_options := tracerd/options.c
 UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.c \
-		    common/syscalls.c tests/unit/jsoncheck.c
+		    tracerd/stats.c common/syscalls.c tests/unit/jsoncheck.c
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write -Wl,--wrap=fallocate
 UNIT_SRC_target  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
 UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
+UNIT_SRC_sdnotify   := tracerd/sdnotify.c
+UNIT_SRC_activation := tracerd/activation.c
 UNIT_LDFLAGS_resolve := -pthread
 
 # valgrind 3.19 lacks openat2(2), which the resolver needs: those tests
