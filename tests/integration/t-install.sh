@@ -46,7 +46,7 @@ tree() {
 }
 
 need_built() {
-	[ -x "$IB/tracerd" ] && [ -f "$IB/libnotif.so" ] || fail "nothing built in $IB"
+	if [ ! -x "$IB/tracerd" ] || [ ! -f "$IB/libnotif.so" ]; then fail "nothing built in $IB"; fi
 }
 
 test_destdir() {
