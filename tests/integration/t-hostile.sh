@@ -73,6 +73,7 @@ import json, sys
 with open(sys.argv[1], "rb") as fh:
     fh.seek(int(sys.argv[2]))
     data = fh.read()
+data = data[:data.rfind(b"\n") + 1]	# a line being written: not yet
 ev = sm = total = nocount = 0
 uids = set()
 for raw in data.splitlines():
@@ -111,7 +112,7 @@ flood_done() { grep -q '^connects=' "$T/flood1.out" && grep -q '^connects=' "$T/
 test_flood() {
 	need_prog storm
 	need_prog mk
-	local size0 size1 n e1 e2 i=0 t0 ms lat="" bad="" r
+	local size0 size1 n e1 e2 i=0 t0 ms lat="" bad="" r nocount uids
 	size0=$(stat -c %s "$TRACERD_LOG")
 	for r in 1 2; do
 		timeout -k 1 $((FLOOD_SECS + 20)) "${AS_NOBODY[@]}" \
@@ -162,8 +163,9 @@ test_flood() {
 }
 
 # the global cap: 24 peer uids at once (root presents any uid); the events
-# per interval are bounded across all uids: at most 8 first events, their
-# 8 coalesced ones and one summary; every connection counted
+# per interval are bounded across all uids: at most 8 keys (uid, reason)
+# get events (a first one and a coalesced one), the rest go into one
+# summary: 17 events an interval at most; every connection counted
 MANY_PY='
 import os, socket, sys, time
 name, nuid, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -194,7 +196,7 @@ for pid, r in kids:
 print("connects=%d" % total)
 '
 test_many_uids() {
-	local size0 size1 n nev nsum nuids secs=3
+	local size0 size1 n nev nsum nuids secs=3 u r nocount
 	size0=$(stat -c %s "$TRACERD_LOG")
 	run timeout 30 "$PY" -c "$MANY_PY" "$TRACERD_SOCKET" 24 "$secs"
 	assert_rc 0 "24 flooders of 24 uids"
@@ -208,6 +210,10 @@ test_many_uids() {
 	[ "$nocount" = 0 ] || fail "$nocount reject events without a count"
 	[ "$r" = "$n" ] || fail "reject counts sum to $r, the flooders made $n connections"
 	[ "$nsum" -ge 1 ] || fail "24 uids in one interval and no reject-summary event"
+	for u in ${nuids//,/ }; do
+		{ [ "$u" -ge 30000 ] && [ "$u" -le 30023 ]; } 2>/dev/null ||
+			fail "reject events name uids '$nuids', only 30000-30023 connected"
+	done
 	# intervals touched: the flood's seconds, a partial one at each end and
 	# the last flush
 	[ "$nev" -le $((17 * (secs + 3))) ] || fail "$nev reject events in $secs s of flood"
@@ -243,6 +249,7 @@ stuck() { threads_in "$TRACERD_PID" $NR_PROCESS_VM_READV; }
 
 test_uffd_stall() {
 	local i n
+	newcomer n0 "uffd (before the attack)"
 	uffd_start 16 4
 	echo "# uffd: 16 calls on an unresolved page; tracerd threads in process_vm_readv: $(stuck)," \
 		"tasks $(tracerd_tasks)" >&5
