@@ -43,6 +43,37 @@ int listener_unwatch(struct listener *l)
 	return epoll_ctl(epfd, EPOLL_CTL_DEL, l->it.fd, NULL) < 0 ? -errno : 0;
 }
 
+/* In the set unless something keeps it out: detached, capped, or parked
+ * on by a thread serving it alone (until that thread stalls: readded). */
+static bool wanted(const struct listener *l)
+{
+	return !l->dead && !l->capped && (!l->parker || l->parker->readded);
+}
+
+void listener_cap(struct listener *l)
+{
+	if (l->capped || l->dead)
+		return;
+	if (wanted(l))
+		(void)listener_unwatch(l);
+	l->capped = true;
+	pool.ncapped++;
+}
+
+void listener_uncap_all(void)
+{
+	for (struct listener *l = live; l; l = l->next) {
+		if (!l->capped)
+			continue;
+		l->capped = false;
+		if (wanted(l) && listener_watch(l) < 0) {
+			l->capped = true;	/* out of memory: the next look tries again */
+			continue;
+		}
+		pool.ncapped--;
+	}
+}
+
 int listener_attach(int lfd, pid_t pid)
 {
 	struct listener *l;
@@ -96,6 +127,8 @@ void listener_free(struct listener *l)
 	if (!l)
 		return;
 	pool_lock();
+	if (l->capped)
+		pool.ncapped--;
 	if (l->prev)
 		l->prev->next = l->next;
 	else

@@ -18,6 +18,7 @@ struct listener {
 	pid_t pid;		/* of the program at attach */
 	unsigned inuse;		/* threads inside it (pool lock) */
 	bool dead;		/* detached; freed when inuse drops to 0 */
+	bool capped;		/* out of the set: its share of threads is used up */
 	struct worker *parker;	/* the thread parked on it, if any (pool lock) */
 	struct listener *prev, *next;	/* every live listener (pool lock) */
 };
@@ -43,6 +44,11 @@ void listener_free(struct listener *l);
 /* Every task of l's filter is gone (EPOLLHUP/POLLHUP): out of the set,
  * dead, and its `detach` event. Without the pool lock (it takes it). */
 void listener_hangup(struct listener *l);
+
+/* The share (loop.c): l out of the set until listener_uncap_all, which
+ * puts back every capped listener nothing else keeps out (pool lock held). */
+void listener_cap(struct listener *l);
+void listener_uncap_all(void);
 
 /* Out of / back into the epoll set for parking (pool lock held). 0 or
  * -errno. */

@@ -188,6 +188,28 @@ static int start_thread(pthread_t *th, void *(*fn)(void *), void *arg)
 	return r == 0 ? 0 : -EAGAIN;
 }
 
+/* Thread i of the pool, ready to lead or wait (pool.w[i] is zeroed);
+ * on failure pool.w[i] is zeroed again. 0 or -errno. */
+static int start_worker(unsigned i)
+{
+	struct worker *w = &pool.w[i];
+	int r;
+
+	w->idx = i;
+	w->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	r = w->kickfd < 0 ? -errno : 0;
+	w->x = notif_ctx_new();
+	if (r == 0)
+		r = w->x ? start_thread(&w->th, worker_start, w) : -ENOMEM;
+	if (r < 0) {
+		notif_ctx_free(w->x);
+		if (w->kickfd >= 0)
+			close(w->kickfd);
+		*w = (struct worker){ 0 };
+	}
+	return r;
+}
+
 static int start_threads(void)
 {
 	sigset_t all;
@@ -196,26 +218,19 @@ static int start_threads(void)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (unsigned i = 0; i < pool.n; i++) {
-		struct worker *w = &pool.w[i];
+		int r = start_worker(i);
 
-		w->idx = i;
-		w->x = notif_ctx_new();
-		if (!w->x)
-			return -ENOMEM;
-		w->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (w->kickfd < 0)
-			return -errno;
-		if (start_thread(&w->th, worker_start, w) < 0)
-			return -EAGAIN;
+		if (r < 0)
+			return r;
 	}
 	return start_thread(&hs_thread, handshake_main, NULL);
 }
 
-int loop_start(int listen_fd, unsigned nthreads, unsigned max_listeners,
-	       unsigned max_handshakes)
+int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
+	       unsigned max_listeners, unsigned max_handshakes)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &socket_item };
-	int r = pool_init(nthreads);
+	int r = pool_init(nthreads, max_threads);
 
 	if (r < 0)
 		return r;
@@ -229,10 +244,48 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_listeners,
 	return start_threads();
 }
 
+/* One more answering thread, while every thread is inside a call and the
+ * pool is below --max-threads: the index of the new thread, or -1. Said
+ * on stderr the first time. Threads added stay. Pool lock held. */
+static int grow(void)
+{
+	unsigned i = pool.n;
+	int r;
+
+	if (i >= pool.max)
+		return -1;
+	r = start_worker(i);
+	if (r < 0) {
+		log_warn_errno(r, "cannot add an answering thread, ignoring");
+		return -1;
+	}
+	pool.n++;
+	if (!pool.grew)
+		log_warn("all %u answering threads are inside calls that stall; adding answering "
+			 "threads, up to %u (--max-threads)", i, pool.max);
+	pool.grew = true;
+	return (int)i;
+}
+
+/* The share: when the thread that is to lead now is the last one free
+ * and no more can be added, it serves only programs with no call in
+ * progress. So no program holds more than --max-threads - 1 threads, and
+ * never the last one: another program's call is always taken. A thread
+ * coming free ends the share (watch). Pool lock held. */
+static void share(void)
+{
+	if (pool.n < pool.max || pool_free_threads() > 1)
+		return;
+	for (unsigned i = 0; i < pool.n; i++)
+		if (pool.w[i].busy_since && pool.w[i].cur)
+			listener_cap(pool.w[i].cur);
+}
+
 /* A leader inside one call for longer than STALL_MS hands the epoll set to
- * an idle spare; with none, a parked thread is called back to become one.
- * With no thread left, new calls wait, and we say so once. Pool lock
- * held; returns the next deadline of the leader's call. */
+ * an idle spare; with none, a parked thread is called back to become one,
+ * else a thread is added (grow). With no thread left, new calls wait, and
+ * we say so once. Pool lock held; returns the next deadline of the
+ * leader's call. */
 static uint64_t watch_stall(uint64_t now)
 {
 	struct worker *lead = &pool.w[pool.leader];
@@ -243,18 +296,21 @@ static uint64_t watch_stall(uint64_t now)
 	if (now < lead->busy_since + STALL_MS)
 		return lead->busy_since + STALL_MS;
 	spare = pool_idle_spare(pool.leader);
-	if (spare >= 0) {
-		atomic_store(&pool.leader, (unsigned)spare);
-		pthread_cond_broadcast(&pool.cond);
-		pool.warned = false;
-		return UINT64_MAX;
-	}
-	for (unsigned i = 0; i < pool.n; i++) {
+	for (unsigned i = 0; spare < 0 && i < pool.n; i++) {
 		if (pool.w[i].parked && !pool.w[i].busy_since) {
 			if (!pool.w[i].kick)
 				park_kick(&pool.w[i]);
 			return now + 10;	/* a spare soon: look again */
 		}
+	}
+	if (spare < 0)
+		spare = grow();
+	if (spare >= 0) {
+		atomic_store(&pool.leader, (unsigned)spare);
+		pthread_cond_broadcast(&pool.cond);
+		pool.warned = false;
+		share();
+		return UINT64_MAX;
 	}
 	if (!pool.warned)
 		log_warn("all %u answering threads are stalled in calls; new calls wait", pool.n);
@@ -273,6 +329,8 @@ static uint64_t watch(uint64_t now)
 	uint64_t next = handshake_expire(now);
 
 	pool_lock();
+	if (pool.ncapped && pool_free_threads() > 1)
+		listener_uncap_all();
 	next = min_u64(next, watch_stall(now));
 	next = min_u64(next, park_watch(now));
 	pool.main_wake = next;

@@ -4,8 +4,8 @@
 
 /* Start the answering threads on the listening socket (bound, listening
  * or not yet). 0 or -errno. */
-int loop_start(int listen_fd, unsigned nthreads, unsigned max_listeners,
-	       unsigned max_handshakes);
+int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
+	       unsigned max_listeners, unsigned max_handshakes);
 
 /* The main thread's duty until SIGTERM/SIGINT: watch for stalled calls,
  * call back idle parked threads, expire handshakes, each at its deadline

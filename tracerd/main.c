@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 	(void)prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, not death */
-	share_fds(o.threads, &max_listeners, &max_handshakes);
+	share_fds(o.max_threads, &max_listeners, &max_handshakes);
 	if (hooks_init() < 0)
 		return 2;
 	passed = activation_take(err, sizeof(err));
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 		snprintf(where, sizeof(where), "@%s", shown);
 	if (setup_log(&o) < 0)
 		return 1;
-	r = loop_start(fd, o.threads, max_listeners, max_handshakes);
+	r = loop_start(fd, o.threads, o.max_threads, max_listeners, max_handshakes);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
 	/* a passed socket listens already: clients wait in its backlog */

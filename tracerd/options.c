@@ -17,6 +17,7 @@ const char options_usage[] =
 	"  --log PATH|-      audit log (default: $XDG_STATE_HOME/tracerd/audit.jsonl)\n"
 	"  --allow DIR       allowed root, repeatable; given once, replaces the default /tmp\n"
 	"  --threads K       answering threads (1-64, default 4)\n"
+	"  --max-threads M   bound on threads added while all are stalled (K-256, default 64)\n"
 	"  --level-prefix    prefix diagnostics with <N> syslog levels\n"
 	"  --help            show this help\n"
 	"  --version         show the version\n"
@@ -62,11 +63,13 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 		o->allow[o->nallow++] = optarg;
 		return 0;
 	case 't':
+	case 'm':
 		errno = 0;
 		k = strtol(optarg, &end, 10);
-		if (errno || *end || end == optarg || k < 1 || k > 64)
-			return bad(err, errlen, "--threads needs a number from 1 to 64: '%s'", optarg);
-		o->threads = (unsigned)k;
+		if (errno || *end || end == optarg || k < 1 || k > (c == 't' ? 64 : 256))
+			return bad(err, errlen, "%s needs a number from 1 to %d: '%s'",
+				   c == 't' ? "--threads" : "--max-threads", c == 't' ? 64 : 256, optarg);
+		*(c == 't' ? &o->threads : &o->max_threads) = (unsigned)k;
 		return 0;
 	case 'p':
 		o->level_prefix = 1;
@@ -95,6 +98,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "log", required_argument, NULL, 'l' },
 		{ "allow", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "max-threads", required_argument, NULL, 'm' },
 		{ "level-prefix", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -114,6 +118,11 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	}
 	if (optind < argc)
 		return bad(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (!o->max_threads)
+		o->max_threads = 64;	/* >= any --threads */
+	if (o->max_threads < o->threads)
+		return bad(err, errlen, "--max-threads %u is below --threads %u", o->max_threads,
+			   o->threads);
 	return 0;
 }
 

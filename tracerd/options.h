@@ -12,6 +12,7 @@ struct options {
 	const char *allow[OPTIONS_MAX_ALLOW];
 	unsigned nallow;
 	unsigned threads;
+	unsigned max_threads;	/* the bound on added threads, >= threads */
 	int level_prefix;
 	int help, version;
 };

@@ -41,7 +41,7 @@ void park_try(struct worker *w, struct listener *l)
 {
 	int spare;
 
-	if (pool.stopping || l->dead || l->parker || pool.leader != w->idx ||
+	if (pool.stopping || l->dead || l->capped || l->parker || pool.leader != w->idx ||
 	    parked_count() >= pool.max_parked)
 		return;
 	spare = pool_idle_spare(w->idx);
@@ -55,10 +55,11 @@ void park_try(struct worker *w, struct listener *l)
 	pool_deadline(w->last_call + PARK_IDLE_MS);
 }
 
-/* The parked listener back into the epoll set (pool lock held). */
+/* The parked listener back into the epoll set (pool lock held); a capped
+ * one goes back when its share allows (listener_uncap_all). */
 static int readd(struct worker *w)
 {
-	int r = w->readded ? 0 : listener_watch(w->parked);
+	int r = w->readded || w->parked->capped ? 0 : listener_watch(w->parked);
 
 	w->readded = r == 0;
 	return r;

@@ -43,17 +43,18 @@ uint64_t pool_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int pool_init(unsigned nthreads)
+int pool_init(unsigned nthreads, unsigned max_threads)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	pool.n = nthreads;
+	pool.max = max_threads;
 	pool.max_parked = cpus > 2 ? (unsigned)cpus - 1 : 1;
 	pool.epfd = epoll_create1(EPOLL_CLOEXEC);
 	pool.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (pool.epfd < 0 || pool.wakefd < 0)
 		return -errno;
-	pool.w = calloc(nthreads, sizeof(*pool.w));
+	pool.w = calloc(max_threads, sizeof(*pool.w));
 	return pool.w ? 0 : -ENOMEM;
 }
 
@@ -77,6 +78,8 @@ void pool_leave(struct worker *w)
 	w->busy_since = 0;
 	w->cur = NULL;
 	w->last_call = pool_now_ms();
+	if (pool.ncapped)
+		pool_deadline(w->last_call);	/* a thread is free: the share may end */
 }
 
 int pool_idle_spare(unsigned except)
@@ -85,4 +88,13 @@ int pool_idle_spare(unsigned except)
 		if (i != except && !pool.w[i].busy_since && !pool.w[i].parked)
 			return (int)i;
 	return -1;
+}
+
+unsigned pool_free_threads(void)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < pool.n; i++)
+		k += !pool.w[i].busy_since;
+	return k;
 }

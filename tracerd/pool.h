@@ -30,12 +30,15 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	_Atomic unsigned leader;	/* read unlocked by the threads */
-	unsigned n;
+	unsigned n;		/* threads started; grows up to max, never shrinks */
+	unsigned max;		/* --max-threads: pool.w has room for that many */
+	unsigned ncapped;	/* listeners out of the set for the share (loop.c) */
 	unsigned max_parked;	/* online CPUs - 1, at least 1: the leader keeps one */
 	struct worker *w;
 	int epfd;		/* set before the threads start, then fixed */
 	bool stopping;
 	bool warned;
+	bool grew;		/* said on stderr that threads were added */
 	uint64_t main_wake;	/* when the main thread wakes next (ms; UINT64_MAX: never) */
 	int wakefd;		/* eventfd: wakes it earlier */
 };
@@ -48,7 +51,7 @@ uint64_t pool_now_ms(void);
 
 /* Set up the lock's users: the epoll set and the main thread's eventfd.
  * 0 or -errno. */
-int pool_init(unsigned nthreads);
+int pool_init(unsigned nthreads, unsigned max_threads);
 
 /* w is inside a call of l from now on / no more (pool lock held): what the
  * watchdog reads. Entering sets the deadline of a call that could stall. */
@@ -57,6 +60,9 @@ void pool_leave(struct worker *w);
 
 /* An idle spare to take the epoll set, or -1 (pool lock held). */
 int pool_idle_spare(unsigned except);
+
+/* Threads not inside a call, parked ones included (pool lock held). */
+unsigned pool_free_threads(void);
 
 /* Make the main thread wake by `at` (ms) at the latest (pool lock held):
  * the only wake-ups of an idle daemon are deadlines that exist. */

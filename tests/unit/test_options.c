@@ -55,6 +55,7 @@ static void test_defaults(void **state)
 	assert_null(o.log);
 	assert_int_equal(o.nallow, 0);
 	assert_int_equal(o.threads, 4);
+	assert_int_equal(o.max_threads, 64);
 	assert_int_equal(o.level_prefix, 0);
 	assert_int_equal(o.help, 0);
 	assert_int_equal(o.version, 0);
@@ -132,6 +133,24 @@ static void test_threads(void **state)
 	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
 		assert_int_equal(PARSE("--threads", bad[i]), -EINVAL);
 		assert_non_null(strstr(err, "--threads"));
+	}
+}
+
+static void test_max_threads(void **state)
+{
+	static const char *const bad[] = { "0", "257", "-1", "x", "" };
+
+	(void)state;
+	assert_int_equal(PARSE("--threads", "2", "--max-threads", "3"), 0);
+	assert_int_equal(o.threads, 2);
+	assert_int_equal(o.max_threads, 3);
+	assert_int_equal(PARSE("--max-threads=256"), 0);
+	assert_int_equal(o.max_threads, 256);
+	assert_int_equal(PARSE("--threads", "8", "--max-threads", "4"), -EINVAL);
+	assert_non_null(strstr(err, "below --threads"));
+	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
+		assert_int_equal(PARSE("--max-threads", bad[i]), -EINVAL);
+		assert_non_null(strstr(err, "--max-threads"));
 	}
 }
 
@@ -215,7 +234,7 @@ static void test_default_log(void **state)
 
 static void test_usage_text(void **state)
 {
-	static const char *const opts[] = { "--socket", "--log", "--allow", "--threads",
+	static const char *const opts[] = { "--socket", "--log", "--allow", "--threads", "--max-threads",
 					    "--help", "--version", "TRACERD_SOCKET" };
 
 	(void)state;
@@ -231,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_allow),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_max_threads),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_cluster_error),
