@@ -52,6 +52,8 @@ enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v)
 		return answer(v, DECISION_ERROR, EPERM, "cannot resolve as the target");
 	if (tracerd_short(f->resolve) || tracerd_short(f->within) || tracerd_short(f->probe))
 		return answer(v, DECISION_ERROR, EPERM, "tracerd is out of file descriptors or memory");
+	if (f->resolve == -E2BIG)	/* tracerd's bound, not the kernel's */
+		return answer(v, DECISION_ERROR, EPERM, "path walk longer than 4096 components");
 	if (f->resolve < 0)
 		return answer(v, DECISION_EMULATED, -f->resolve, NULL);
 	if (f->type == LAST_DOT)
@@ -65,10 +67,11 @@ enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v)
 			return POLICY_NEED_PROBE;	/* the lookup's errno comes first */
 		return answer(v, DECISION_EMULATED, f->probe < 0 ? -f->probe : ENOENT, NULL);
 	}
+	if (f->within == -ELOOP)	/* tracerd's bound: an error, not a judgement */
+		return answer(v, DECISION_ERROR, EPERM, "parent deeper than 4096 levels");
 	if (f->within < 0)
 		return answer(v, DECISION_DENIED, EPERM,
 			      f->within == -EACCES ? "parent's ancestry not searchable" :
-			      f->within == -ELOOP ? "parent deeper than 4096 levels" :
 						    "cannot check the parent's ancestry");
 	if (f->probe == POLICY_UNKNOWN)
 		return POLICY_NEED_PROBE;

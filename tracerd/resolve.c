@@ -206,6 +206,7 @@ int resolve_parent(const struct resolve_in *in, struct resolve_out *out)
 	int fd, r;
 
 	w->links = 0;
+	w->steps = 0;
 	w->depth = 0;
 	out->parentfd = -1;
 	out->deny = NULL;

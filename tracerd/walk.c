@@ -244,6 +244,8 @@ static int walk_steps(struct walk *w, int *cur, struct canon *k, const char **de
 	while ((n = next(w, name)) > 0) {
 		bool top = false, in_proc;
 
+		if (++w->steps > WALK_MAX_STEPS)
+			return -E2BIG;
 		if (!strcmp(name, "."))
 			continue;
 		r = act(w, w->in_target_proc, *cur);

@@ -12,6 +12,12 @@
 #include "procid.h"
 
 #define WALK_DEPTH 41	/* the parent part and up to 40 link bodies */
+/* The walk's cost bound: components taken (".", "..", links' included)
+ * per call. A path holds at most 2 048, so only links go beyond; past it
+ * the walk ends with -E2BIG, which no native mkdir returns: the call is
+ * an error, never a stall (40 bodies of 2 048 components each would be
+ * 82 000 steps). */
+#define WALK_MAX_STEPS 4096
 
 /* One walk from the target's root: a stack of strings, as the kernel keeps
  * one (str[0] the parent part of the path, then the bodies of the links
@@ -27,6 +33,7 @@ struct walk {
 	struct ident root;
 	const char *root_seen;		/* rootfd's path as tracerd sees it */
 	int links;
+	unsigned steps;			/* components taken, up to WALK_MAX_STEPS */
 	unsigned depth;
 	const char *pos[WALK_DEPTH];	/* where each string goes on */
 	char str[WALK_DEPTH][PATH_MAX];
@@ -40,7 +47,8 @@ int walk_open(int dirfd, const char *name, int flags);
 int walk_open_dir(int dirfd, const char *name);
 
 /* Walk w->str[0] from *cur; on success *cur is the parent directory. 0, or
- * -errno (with *deny set for a refused magic link). The thread acts as
+ * -errno (with *deny set for a refused magic link; -E2BIG past
+ * WALK_MAX_STEPS). The thread acts as
  * the target (when adopted) on return, whatever happened. */
 int walk(struct walk *w, int *cur, struct canon *k, const char **deny);
 

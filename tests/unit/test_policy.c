@@ -67,6 +67,18 @@ static void test_cannot_resolve(void **state)
 	answer_is(&f, DECISION_ERROR, EPERM, "cannot resolve as the target");
 }
 
+/* The walk's cost bound: an error of tracerd's, never the kernel's
+ * answer, wherever the path points. */
+static void test_walk_bound(void **state)
+{
+	struct policy_facts f = facts(-E2BIG, NULL, LAST_NORM, POLICY_UNKNOWN, POLICY_UNKNOWN);
+
+	(void)state;
+	answer_is(&f, DECISION_ERROR, EPERM, "path walk longer than 4096 components");
+	f.within = 1;
+	answer_is(&f, DECISION_ERROR, EPERM, "path walk longer than 4096 components");
+}
+
 /* What the kernel fails before its create step is answered as is,
  * wherever the path points. */
 static void test_kernel_errors(void **state)
@@ -118,7 +130,7 @@ static void test_ancestry(void **state)
 	(void)state;
 	answer_is(&f, DECISION_DENIED, EPERM, "parent's ancestry not searchable");
 	f.within = -ELOOP;
-	answer_is(&f, DECISION_DENIED, EPERM, "parent deeper than 4096 levels");
+	answer_is(&f, DECISION_ERROR, EPERM, "parent deeper than 4096 levels");
 	f.within = -EIO;
 	answer_is(&f, DECISION_DENIED, EPERM, "cannot check the parent's ancestry");
 }
@@ -155,7 +167,7 @@ static void test_outside(void **state)
 	answer_is(&f, DECISION_DENIED, EPERM, "outside the allowed roots");
 }
 
-static const int resolves[] = { 0, -EPERM, -ENOENT, -EACCES, -ELOOP };
+static const int resolves[] = { 0, -EPERM, -ENOENT, -EACCES, -ELOOP, -E2BIG };
 static const char *const denies[] = { NULL, "refused" };
 static const int withins[] = { 1, 0, -EACCES, -ELOOP, -EIO };
 static const int probes[] = { 0, -EEXIST, -EACCES };
@@ -242,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refused_link),
 		cmocka_unit_test(test_cannot_resolve),
+		cmocka_unit_test(test_walk_bound),
 		cmocka_unit_test(test_kernel_errors),
 		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_inside),

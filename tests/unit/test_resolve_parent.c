@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -135,6 +136,32 @@ static void test_kernel_errors(void **state)
 	assert_int_equal(unit_count_fds(), base);
 }
 
+/* The walk's cost bound: links whose bodies are 2 000 "./" each. Two of
+ * them (4 000 components and a few) resolve as the kernel does; three go
+ * past 4 096 and end with -E2BIG, where the kernel would walk on. */
+static void test_walk_bound(void **state)
+{
+	static char body[2 * 2000 + 2];
+	char p[PATH_MAX];
+	int base = unit_count_fds();
+
+	(void)state;
+	for (int i = 0; i < 2000; i++)
+		memcpy(body + 2 * i, "./", 2);
+	body[4000] = '.';
+	for (int i = 1; i <= 3; i++) {
+		snprintf(p, sizeof(p), "%s/t/dots%d", rs_dir, i);
+		assert_int_equal(symlink(body, p), 0);
+	}
+	assert_int_equal(resolve(0, 0, "%s/t/dots1/dots2/new"), 0);
+	parent_is("t", "new");
+	assert_int_equal(resolve(0, 0, "%s/t/dots1/dots2/dots3/new"), -E2BIG);
+	assert_int_equal(out.parentfd, -1);
+	assert_int_equal(mkdir(path, 0700), 0);	/* the kernel has no such bound */
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(unit_count_fds(), base);
+}
+
 /* A symlink is followed as the kernel would: the parent is where it
  * really leads, and resolved says so. */
 static void test_symlink(void **state)
@@ -188,6 +215,7 @@ int resolve_parent_run(void)
 		cmocka_unit_test(test_absolute),
 		cmocka_unit_test(test_dots),
 		cmocka_unit_test(test_kernel_errors),
+		cmocka_unit_test(test_walk_bound),
 		cmocka_unit_test(test_symlink),
 		cmocka_unit_test(test_relative),
 		cmocka_unit_test(test_dirfd),
