@@ -12,6 +12,7 @@
 #include "hooks.h"
 #include "listener.h"
 #include "pool.h"
+#include "stats.h"
 #include "tidcache.h"
 
 static int epfd = -1;
@@ -98,6 +99,7 @@ int listener_attach(int lfd, pid_t pid)
 	if (st == WIRE_OK) {
 		l->id = ++next_id;
 		nattached++;
+		stats_add(&stats.attached, 1);
 		l->next = live;
 		if (live)
 			live->prev = l;
@@ -150,6 +152,7 @@ void listener_hangup(struct listener *l)
 		(void)listener_unwatch(l);
 		l->dead = true;	/* closed and freed by its last user */
 		nattached--;
+		stats_add(&stats.attached, -1);
 		now = true;
 	}
 	pool_unlock();

@@ -32,6 +32,7 @@
 #include "notif.h"
 #include "park.h"
 #include "pool.h"
+#include "service.h"
 
 #define STOP_GRACE_MS 2000
 
@@ -241,6 +242,11 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
 	hs_epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (hs_epfd < 0 || epoll_ctl(hs_epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0)
 		return -errno;
+	/* the watchdog's heartbeat: WATCHDOG=1 says the handshakes are served */
+	r = service_beat_init();
+	ev.data.ptr = service_beat_item();
+	if (r < 0 || epoll_ctl(hs_epfd, EPOLL_CTL_ADD, service_beat_item()->fd, &ev) < 0)
+		return r < 0 ? r : -errno;
 	return start_threads();
 }
 
@@ -383,6 +389,8 @@ static int signal_fd(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
@@ -394,13 +402,18 @@ int loop_supervise(void)
 
 	if (sfd < 0)
 		return log_error_errno(-errno, "signalfd"), 1;
+	service_ready(pool_now_ms());
 	for (;;) {
-		uint64_t now = pool_now_ms(), next = watch(now);
+		uint64_t now = pool_now_ms(), next = min_u64(watch(now), service_tick(now));
 		int timeout = next == UINT64_MAX ? -1 :
+			      next <= now ? 0 :
 			      next - now > 60000 ? 60000 : (int)(next - now);
+		struct signalfd_siginfo si;
 		eventfd_t v;
 
-		if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN))
+		if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN) &&
+		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+		    service_signal((int)si.ssi_signo))
 			break;
 		if (p[1].revents & POLLIN)
 			(void)eventfd_read(pool.wakefd, &v);

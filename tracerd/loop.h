@@ -8,9 +8,11 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
 	       unsigned max_listeners, unsigned max_handshakes);
 
 /* The main thread's duty until SIGTERM/SIGINT: watch for stalled calls,
- * call back idle parked threads, expire handshakes, each at its deadline
- * (none: no wake-up). Then stop: answer what is in flight (2 s at most),
- * close everything. Returns the exit code. */
+ * call back idle parked threads, expire handshakes, and the service
+ * duties (READY=1 first, then WATCHDOG=1, STATUS=, SIGHUP and SIGUSR1:
+ * service.c), each at its deadline (none: no wake-up). Then stop
+ * (STOPPING=1): answer what is in flight (2 s at most), close
+ * everything. Returns the exit code. */
 int loop_supervise(void);
 
 #endif

@@ -275,9 +275,7 @@ int main(int argc, char **argv)
 	if (passed == 0 && listen(fd, SOMAXCONN) < 0)
 		return log_error_errno(-errno, "cannot listen on %s", where), 1;
 	log_info("%s on %s", passed > 0 ? "socket-activated, serving" : "listening", where);
-	sdnotify_ready();
 	r = loop_supervise();
-	(void)sdnotify_stopping();
 	(void)audit_event("stop", getpid(), NULL);
 	audit_close();
 	return r;
