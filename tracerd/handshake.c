@@ -14,6 +14,7 @@
 #include "canon.h"
 #include "fdutil.h"
 #include "handshake.h"
+#include "rejects.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;	/* pending, npending */
 static struct handshake *pending;
@@ -35,12 +36,19 @@ static void send_ack(int fd, enum wire_status st)
 	(void)wire_send(fd, ack, sizeof(ack), -1);
 }
 
-static void reject(int fd, pid_t pid, enum wire_status st, const char *why)
+/* Refuse the connection of peer uid, pid (an authenticated peer's uid is
+ * ours): the status, when one is worth sending, and its reject event. */
+static void reject_uid(int fd, uid_t uid, pid_t pid, enum wire_status st, const char *why)
 {
 	if (st != WIRE_OK)
 		send_ack(fd, st);
-	(void)audit_event("reject", pid, why);
+	rejects_note(uid, pid, why);
 	close(fd);
+}
+
+static void reject(int fd, pid_t pid, enum wire_status st, const char *why)
+{
+	reject_uid(fd, geteuid(), pid, st, why);
 }
 
 /* Out of fds: free the spare, take the connection, refuse it. */
@@ -52,7 +60,7 @@ static void refuse_emfile(int listen_fd)
 		close(spare_fd);
 	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd >= 0)
-		reject(fd, 0, WIRE_ENOFDS, "tracerd is out of file descriptors");
+		reject_uid(fd, REJECT_NO_UID, 0, WIRE_ENOFDS, "tracerd is out of file descriptors");
 	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
@@ -92,13 +100,13 @@ static int authenticate(int fd, pid_t *pid)
 	char why[96];
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0) {
-		reject(fd, 0, WIRE_OK, "no peer credentials");
+		reject_uid(fd, REJECT_NO_UID, 0, WIRE_OK, "no peer credentials");
 		return -1;
 	}
 	if (peer.uid != geteuid()) {
 		snprintf(why, sizeof(why), "peer uid %u is not tracerd's uid %u",
 			 (unsigned)peer.uid, (unsigned)geteuid());
-		reject(fd, peer.pid, WIRE_OK, why);
+		reject_uid(fd, peer.uid, peer.pid, WIRE_OK, why);
 		return -1;
 	}
 	*pid = peer.pid;

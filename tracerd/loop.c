@@ -32,6 +32,7 @@
 #include "notif.h"
 #include "park.h"
 #include "pool.h"
+#include "rejects.h"
 #include "service.h"
 
 #define STOP_GRACE_MS 2000
@@ -332,7 +333,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 /* One look at every deadline; the time of the next one. */
 static uint64_t watch(uint64_t now)
 {
-	uint64_t next = handshake_expire(now);
+	uint64_t next = min_u64(handshake_expire(now), rejects_flush(now));
 
 	pool_lock();
 	if (pool.ncapped && pool_free_threads() > 1)
@@ -380,6 +381,7 @@ static void stop(void)
 	pool_unlock();
 	for (unsigned i = 0; i < nlost; i++)
 		(void)audit_event("lost", lost[i], "call stalled for more than 2 s at shutdown");
+	(void)rejects_flush(UINT64_MAX);	/* the counts of the last interval */
 }
 
 static int signal_fd(void)

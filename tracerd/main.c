@@ -44,10 +44,10 @@ struct daemon daemon_cfg;
  * the walk, the parent) and its eventfd is one more, the tid cache keeps
  * 2 a slot, handshakes one
  * each, and 16 are tracerd's own (log, epoll, socket, spare, ...). */
-static void share_fds(unsigned threads, unsigned *max_listeners, unsigned *max_handshakes)
+static void share_fds(struct options *o, unsigned *max_listeners, unsigned *max_handshakes)
 {
 	struct rlimit rl;
-	unsigned long n = 1024, cache, pending, fixed;
+	unsigned long n = 1024, cache, pending, fixed, room;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
@@ -55,9 +55,14 @@ static void share_fds(unsigned threads, unsigned *max_listeners, unsigned *max_h
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
 			n = rl.rlim_cur > 1UL << 24 ? 1UL << 24 : rl.rlim_cur;
 	}
+	room = n / 72;	/* threads added while all stall: an eighth of the fds */
+	if (o->max_threads > room && o->max_threads > o->threads) {
+		o->max_threads = room > o->threads ? (unsigned)room : o->threads;
+		log_info("--max-threads lowered to %u by the fd limit %lu", o->max_threads, n);
+	}
 	cache = n / 16 > 512 ? 512 : n / 16 ? n / 16 : 1;
 	pending = n / 8 > 256 ? 256 : n / 8 ? n / 8 : 1;
-	fixed = 16 + 9UL * threads + 2 * cache + pending;
+	fixed = 16 + 9UL * o->max_threads + 2 * cache + pending;
 	tidcache_limit((unsigned)cache);
 	*max_listeners = n > fixed + 1 ? (unsigned)(n - fixed) : 1;
 	*max_handshakes = (unsigned)pending;
@@ -246,7 +251,7 @@ int main(int argc, char **argv)
 	(void)prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, not death */
-	share_fds(o.max_threads, &max_listeners, &max_handshakes);
+	share_fds(&o, &max_listeners, &max_handshakes);
 	if (hooks_init() < 0)
 		return 2;
 	passed = activation_take(err, sizeof(err));

@@ -1,11 +1,12 @@
 /* The pool lock and what it guards.
  *
- * Lock order: tracerd has four locks, and a thread never holds two of
+ * Lock order: tracerd has five locks, and a thread never holds two of
  * them at once:
  *   pool lock       (here) listener lifetimes (inuse, dead, parker),
  *                   leadership, parking, the watchdog's view of calls,
  *                   the main thread's next wake-up;
  *   handshake lock  (handshake.c) the pending handshakes;
+ *   rejects lock    (rejects.c) the counts of reject events;
  *   tidcache lock   (tidcache.c) the kept /proc fds;
  *   audit lock      (audit.c) the log fd, its reservation and losses.
  * So nothing is written to the log while the pool lock is held: events

@@ -480,6 +480,13 @@ audit_count() {
 	audit_q "$@" | wc -l
 }
 
+# reject_total FILTER...: how many rejects the matching `reject` events
+# stand for (each carries a count: rejects are coalesced per second).
+reject_total() {
+	audit_q event=reject "$@" |
+		"$PY" -c 'import json, sys; print(sum(json.loads(l).get("count", 0) for l in sys.stdin))'
+}
+
 # expect_in_out IN OUT: a program that made IN (inside the roots) and was
 # refused OUT exited 1; IN exists, OUT does not, each has its record.
 expect_in_out() {
@@ -521,7 +528,7 @@ import json, re, sys
 ts = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|\+00:00)$")
 need = ["ts", "pid", "tid", "uid", "exe", "comm", "cwd", "syscall", "path",
         "resolved", "mode", "decision", "errno"]
-events = {"start", "stop", "attach", "detach", "reject", "lost", "lost-records"}
+events = {"start", "stop", "attach", "detach", "reject", "reject-summary", "lost", "lost-records"}
 bad = 0
 with open(sys.argv[1], "rb") as fh:
     data = fh.read()

@@ -25,9 +25,6 @@ NEWCOMER_TMO=6		# a newcomer still waiting after this is killed (a failure)
 FLOOD_SECS=5
 DEPTH=4090
 
-# reject-summary is issue 14's new event: known to the well-formedness
-# check of stop_tracerd (lib.sh's list is the events before it)
-WELLFORMED_PY=${WELLFORMED_PY/'"lost-records"}'/'"lost-records", "reject-summary"}'}
 
 tracerd_tasks() { ls "/proc/$TRACERD_PID/task" | wc -l; }
 
