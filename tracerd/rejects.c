@@ -20,6 +20,7 @@
 #define REJECT_INTERVAL_MS 1000
 #define REJECT_KEYS 8
 #define REJECT_REASON 96
+#define REJECT_UIDS 64		/* distinct uids a summary counts, at most */
 
 struct key {
 	uid_t uid;
@@ -33,8 +34,8 @@ struct interval {
 	unsigned nkeys;
 	struct key keys[REJECT_KEYS];
 	unsigned long dropped;	/* rejects of no key */
-	unsigned nuids;		/* distinct uids among them, up to REJECT_KEYS */
-	uid_t uids[REJECT_KEYS];
+	unsigned nuids;		/* distinct uids among them, up to REJECT_UIDS */
+	uid_t uids[REJECT_UIDS];
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -67,7 +68,7 @@ static void drop_locked(uid_t uid)
 	for (unsigned i = 0; i < cur.nuids; i++)
 		if (cur.uids[i] == uid)
 			return;
-	if (cur.nuids < REJECT_KEYS)
+	if (cur.nuids < REJECT_UIDS)
 		cur.uids[cur.nuids++] = uid;
 }
 

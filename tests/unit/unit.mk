@@ -8,7 +8,7 @@
 # Every module listed is built: a missing source is make's error ("No
 # rule to make target"), never a test that quietly vanishes.
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
-	      sdnotify activation
+	      sdnotify activation rejects
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
@@ -27,6 +27,10 @@ UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write -Wl,--wrap=fallocate
 UNIT_SRC_target  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
 UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
+UNIT_SRC_rejects := tracerd/rejects.c tracerd/pool.c tracerd/audit.c tracerd/json.c \
+		    tracerd/log.c tracerd/policy.c tracerd/stats.c common/syscalls.c \
+		    tests/unit/jsoncheck.c
+UNIT_LDFLAGS_rejects := -pthread
 UNIT_SRC_sdnotify   := tracerd/sdnotify.c
 UNIT_SRC_activation := tracerd/activation.c
 UNIT_LDFLAGS_resolve := -pthread
