@@ -155,9 +155,9 @@ static void name_squatter(const char *name, const char *shown)
 		log_error("socket @%s is already served", shown);
 }
 
-/* The name of the socket a service manager passed, for the messages:
- * "@name" for an abstract one, else its path. */
-static void passed_name(int fd, char *shown, size_t cap)
+/* The name the socket is bound to (passed by a service manager or ours),
+ * for the messages: "@name" escaped for an abstract one, else its path. */
+static void socket_name(int fd, char *shown, size_t cap)
 {
 	struct sockaddr_un addr;
 	socklen_t len = sizeof(addr);
@@ -267,10 +267,7 @@ int main(int argc, char **argv)
 	}
 	if (fd < 0)
 		return log_error_errno(fd, "cannot listen on @%s", shown), 1;
-	if (passed > 0)
-		passed_name(passed, where, sizeof(where));
-	else
-		snprintf(where, sizeof(where), "@%s", shown);
+	socket_name(fd, where, sizeof(where));	/* passed or bound, as it is */
 	if (setup_log(&o) < 0)
 		return 1;
 	r = loop_start(fd, o.threads, o.max_threads, max_listeners, max_handshakes);

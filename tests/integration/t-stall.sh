@@ -236,13 +236,13 @@ stop_tracerd
 
 # stalls longer than the library's 2 s handshake deadline
 export TRACERD_TEST_STALL_MS=3500
-start_tracerd --threads 2 || exit 1
-t "--threads 2, both stalled: a new program attaches, new calls wait, answered after; 'stalled' said once" \
+start_tracerd --threads 2 --max-threads 2 || exit 1
+t "--threads 2 --max-threads 2, both stalled: a new program attaches, new calls wait, answered after; 'stalled' said once" \
 	test_all_stalled
 stop_tracerd
 
-start_tracerd --threads 1 || exit 1
-t "--threads 1, stalled: a new program attaches, new calls wait, answered after; 'stalled' said once" \
+start_tracerd --threads 1 --max-threads 1 || exit 1
+t "--threads 1 --max-threads 1, stalled: a new program attaches, new calls wait, answered after; 'stalled' said once" \
 	test_one_thread
 stop_tracerd
 unset TRACERD_TEST_STALL TRACERD_TEST_STALL_MS
