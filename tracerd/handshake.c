@@ -225,8 +225,9 @@ int handshake_read(struct handshake *h, int *lfd)
 	return 1;
 }
 
-void handshake_finish(struct handshake *h, int lfd, enum wire_status st)
+void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id)
 {
+	(void)id;	/* the listener's, for the ack */
 	if (st == WIRE_OK) {
 		(void)audit_event("attach", h->pid, NULL);
 		send_ack(h->it.fd, WIRE_OK);

@@ -38,9 +38,9 @@ void handshake_drop(struct handshake *h);
  * has taken h out of the epoll set before any non-zero return is used. */
 int handshake_read(struct handshake *h, int *lfd);
 
-/* Answer st (WIRE_OK: attached) and free h; the listener fd is closed
- * unless st is WIRE_OK. */
-void handshake_finish(struct handshake *h, int lfd, enum wire_status st);
+/* Answer st (WIRE_OK: attached as listener id) and free h; the listener
+ * fd is closed unless st is WIRE_OK. */
+void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id);
 
 /* End the handshakes past their deadline (their thread then sees EOF);
  * returns the next deadline, UINT64_MAX when none is pending. */

@@ -75,7 +75,7 @@ void listener_uncap_all(void)
 	}
 }
 
-int listener_attach(int lfd, pid_t pid)
+int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 {
 	struct listener *l;
 	int st = WIRE_OK;
@@ -97,7 +97,10 @@ int listener_attach(int lfd, pid_t pid)
 	else if (listener_watch(l) < 0)
 		st = WIRE_ENOFDS;
 	if (st == WIRE_OK) {
-		l->id = ++next_id;
+		l->id = id ? id : ++next_id;
+		if (l->id > next_id)
+			next_id = l->id;	/* adopted: new ids go on after it */
+		*ret_id = l->id;
 		nattached++;
 		stats_add(&stats.attached, 1);
 		l->next = live;

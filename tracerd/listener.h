@@ -28,9 +28,11 @@ struct listener {
 void listener_init(int epfd, item_handler *on_event, unsigned max_attached);
 
 /* Attach the listener fd of program pid: SYNC_WAKE_UP (where the kernel
- * has it), then into the epoll set. A WIRE_* status; on WIRE_OK the fd is
- * the listener's. Takes the pool lock. */
-int listener_attach(int lfd, pid_t pid);
+ * has it), then into the epoll set. id 0: a new listener, given the next
+ * id; else the id it had before a restart (adopted). A WIRE_* status; on
+ * WIRE_OK the fd is the listener's and *ret_id its id. Takes the pool
+ * lock. */
+int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id);
 
 /* A thread starts using l (pool lock held): false when it is detached or
  * tracerd is stopping. */

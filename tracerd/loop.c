@@ -90,7 +90,10 @@ static void on_handshake(struct item *it, uint32_t events, struct worker *w)
 	 * epoll forgets a closed fd by itself) */
 	if (r > 0) {
 		(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, h->it.fd, NULL);
-		handshake_finish(h, lfd, listener_attach(lfd, h->pid));
+		uint64_t id = 0;
+		int st = listener_attach(lfd, h->pid, 0, &id);
+
+		handshake_finish(h, lfd, st, id);
 	}
 }
 
