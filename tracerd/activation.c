@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "canon.h"
+#include "fdstore.h"
 
 /* A decimal number without sign or spaces, at most max. */
 static int number(const char *s, unsigned long max, unsigned long *ret)
@@ -44,13 +46,14 @@ int activation_parse(const char *pid, const char *fds, const char *names, pid_t 
 	}
 	if (p != (unsigned long)self)
 		return 0;
-	if (number(fds, 1UL << 20, &n) < 0) {
-		snprintf(err, errlen, "LISTEN_FDS='%.32s': not a number of fds", fds ? fds : "");
+	if (number(fds, ACTIVATION_FDS_MAX, &n) < 0 || n == 0) {
+		snprintf(err, errlen, "LISTEN_FDS='%.32s': not a number of fds from 1 to %d",
+			 fds ? fds : "", ACTIVATION_FDS_MAX);
 		return -EINVAL;
 	}
-	if (n != 1) {
-		snprintf(err, errlen, "LISTEN_FDS=%lu: tracerd takes exactly one socket "
-			 "(one ListenStream= in the socket unit)", n);
+	if (!names && n > 1) {
+		snprintf(err, errlen, "LISTEN_FDS=%lu without LISTEN_FDNAMES: cannot tell the "
+			 "socket from the stored listeners", n);
 		return -EINVAL;
 	}
 	if (names) {
@@ -62,7 +65,7 @@ int activation_parse(const char *pid, const char *fds, const char *names, pid_t 
 			return -EINVAL;
 		}
 	}
-	return 1;
+	return (int)n;
 }
 
 static int sockopt(int fd, int opt, int *ret)
@@ -112,24 +115,97 @@ static int own_fd(int fd)
 	return 0;
 }
 
-int activation_take(char *err, size_t errlen)
+/* The i-th name of LISTEN_FDNAMES into buf ("" when there are none). */
+static void nth_name(const char *names, unsigned i, char *buf, size_t cap)
 {
-	int r = activation_parse(getenv("LISTEN_PID"), getenv("LISTEN_FDS"),
-				 getenv("LISTEN_FDNAMES"), getpid(), err, errlen);
+	const char *p = names ? names : "", *end;
 
+	for (; i > 0 && p; i--) {
+		p = strchr(p, ':');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p)
+		p = "";
+	end = strchr(p, ':');
+	snprintf(buf, cap, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)), p);
+}
+
+/* A stored listener named by its id and program's pid: adopted when it
+ * is a seccomp listener, else closed and counted. */
+static int take_listener(struct activation *a, int fd, uint64_t id, pid_t pid)
+{
+	struct adopted *l;
+
+	if (!canon_is_seccomp_listener(fd) || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		close(fd);
+		a->ignored++;
+		return 0;
+	}
+	l = realloc(a->listeners, (a->nlisteners + 1) * sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	a->listeners = l;
+	a->listeners[a->nlisteners++] = (struct adopted){ .fd = fd, .id = id, .pid = pid };
+	return 0;
+}
+
+/* The listening socket: exactly one. */
+static int take_socket(struct activation *a, int fd, unsigned n, char *err, size_t errlen)
+{
+	int r = activation_check_fd(fd, err, errlen);
+
+	if (r < 0 && n > 1) {	/* a stored fd of no use: not ours to judge */
+		close(fd);
+		a->ignored++;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (a->socket >= 0) {
+		snprintf(err, errlen, "fds %d and %d are both listening sockets: tracerd takes "
+			 "one (one ListenStream= in the socket unit)", a->socket, fd);
+		return -EINVAL;
+	}
+	r = own_fd(fd);
+	if (r < 0) {
+		snprintf(err, errlen, "fd %d: cannot set CLOEXEC and O_NONBLOCK: %s", fd,
+			 strerror(-r));
+		return r;
+	}
+	a->socket = fd;
+	return 0;
+}
+
+int activation_take(struct activation *a, char *err, size_t errlen)
+{
+	const char *names = getenv("LISTEN_FDNAMES");
+	int n = activation_parse(getenv("LISTEN_PID"), getenv("LISTEN_FDS"), names, getpid(),
+				 err, errlen), r = 0;
+	char name[256];
+
+	*a = (struct activation){ .socket = -1 };
+	for (int i = 0; i < n && r == 0; i++) {
+		int fd = ACTIVATION_FD + i;
+		uint64_t id;
+		pid_t pid;
+
+		nth_name(names, (unsigned)i, name, sizeof(name));
+		if (fdstore_parse_listener(name, &id, &pid) == 0)
+			r = take_listener(a, fd, id, pid);
+		else
+			r = take_socket(a, fd, (unsigned)n, err, errlen);
+	}
 	(void)unsetenv("LISTEN_PID");
 	(void)unsetenv("LISTEN_FDS");
 	(void)unsetenv("LISTEN_FDNAMES");
-	if (r <= 0)
-		return r;
-	r = activation_check_fd(ACTIVATION_FD, err, errlen);
-	if (r < 0)
-		return r;
-	r = own_fd(ACTIVATION_FD);
-	if (r < 0) {
-		snprintf(err, errlen, "fd %d: cannot set CLOEXEC and O_NONBLOCK: %s",
-			 ACTIVATION_FD, strerror(-r));
-		return r;
-	}
-	return ACTIVATION_FD;
+	if (r == -ENOMEM)
+		snprintf(err, errlen, "out of memory for the stored listeners");
+	return n < 0 ? n : r;
+}
+
+void activation_free(struct activation *a)
+{
+	free(a->listeners);
+	a->listeners = NULL;
+	a->nlisteners = 0;
 }

@@ -372,22 +372,34 @@ void audit_begin(struct jbuf *j, char *buf, size_t cap)
 	json_key_str(j, "ts", s, n);
 }
 
-int audit_event(const char *event, pid_t pid, const char *reason)
+int audit_event_with(const char *event, pid_t pid, const char *reason,
+		     const struct audit_num *nums, size_t n)
 {
 	char buf[1024];
 	struct jbuf j;
-	int n;
+	int len;
 
 	audit_begin(&j, buf, sizeof(buf));
 	json_key_cstr(&j, "event", event);
 	if (pid > 0)
 		json_key_int(&j, "pid", pid);
+	for (size_t i = 0; i < n; i++) {
+		if (nums[i].boolean)
+			json_key_bool(&j, nums[i].key, nums[i].v != 0);
+		else
+			json_key_int(&j, nums[i].key, nums[i].v);
+	}
 	if (reason)
 		json_key_cstr(&j, "reason", reason);
-	n = json_end(&j);
-	if (n < 0)
-		return n;
-	return audit_write(buf, (size_t)n, 0);
+	len = json_end(&j);
+	if (len < 0)
+		return len;
+	return audit_write(buf, (size_t)len, 0);
+}
+
+int audit_event(const char *event, pid_t pid, const char *reason)
+{
+	return audit_event_with(event, pid, reason, NULL, 0);
 }
 
 size_t audit_record_bound(const struct audit_rec *r)

@@ -3,6 +3,7 @@
 #ifndef TRACERD_AUDIT_H
 #define TRACERD_AUDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -38,6 +39,15 @@ void audit_begin(struct jbuf *j, char *buf, size_t cap);
 
 /* A daemon event: {"ts","event","pid"?,"reason"?}. pid <= 0: omitted. */
 int audit_event(const char *event, pid_t pid, const char *reason);
+
+/* The same with members between pid and reason: numbers, or true/false. */
+struct audit_num {
+	const char *key;
+	long long v;
+	bool boolean;
+};
+int audit_event_with(const char *event, pid_t pid, const char *reason,
+		     const struct audit_num *nums, size_t n);
 
 struct call;
 struct target_facts;

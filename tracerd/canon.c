@@ -72,6 +72,14 @@ int canon_fd_path(int fd, char *buf, size_t cap)
 	return n < 0 ? (int)n : 0;
 }
 
+bool canon_is_seccomp_listener(int fd)
+{
+	char target[64];
+
+	return canon_fd_path(fd, target, sizeof(target)) == 0 &&
+	       strcmp(target, "anon_inode:seccomp notify") == 0;
+}
+
 void canon_fd(struct canon *k, int fd, const char *root_seen)
 {
 	char seen[PATH_MAX];

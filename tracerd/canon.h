@@ -37,4 +37,7 @@ ssize_t canon_readlink(int dirfd, const char *name, char *buf, size_t cap);
  * -errno when there is none. */
 int canon_fd_path(int fd, char *buf, size_t cap);
 
+/* fd is a seccomp user-notification listener (its anon inode's name). */
+bool canon_is_seccomp_listener(int fd);
+
 #endif

@@ -170,6 +170,12 @@ void json_key_int(struct jbuf *j, const char *k, long long v)
 	put(j, num + at, sizeof(num) - at);
 }
 
+void json_key_bool(struct jbuf *j, const char *k, bool v)
+{
+	key(j, k);
+	put(j, v ? "true" : "false", v ? 4 : 5);
+}
+
 void json_key_null(struct jbuf *j, const char *k)
 {
 	key(j, k);

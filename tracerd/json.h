@@ -22,6 +22,7 @@ void json_key_str(struct jbuf *j, const char *key, const char *s, size_t n);
 void json_key_cstr(struct jbuf *j, const char *key, const char *s);	/* NULL -> null */
 void json_key_int(struct jbuf *j, const char *key, long long v);
 void json_key_null(struct jbuf *j, const char *key);
+void json_key_bool(struct jbuf *j, const char *key, bool v);
 /* Append a JSON string of s[0..n) (quotes included). */
 void json_str(struct jbuf *j, const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if the byte at s

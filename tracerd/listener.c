@@ -9,7 +9,9 @@
 #include "../common/compat.h"
 #include "../common/wire.h"
 #include "audit.h"
+#include "fdstore.h"
 #include "hooks.h"
+#include "log.h"
 #include "listener.h"
 #include "pool.h"
 #include "stats.h"
@@ -75,10 +77,40 @@ void listener_uncap_all(void)
 	}
 }
 
+/* Room for one more, and its id (pool lock held): WIRE_OK or why not. */
+static int reserve_locked(struct listener *l, uint64_t id)
+{
+	if (pool.stopping)
+		return WIRE_ESHUTDOWN;
+	if (nattached >= max_listeners)
+		return WIRE_ETOOMANY;
+	l->id = id ? id : ++next_id;
+	if (l->id > next_id)
+		next_id = l->id;	/* adopted: new ids go on after it */
+	nattached++;
+	return WIRE_OK;
+}
+
+/* Into the set and the live list, or the reservation given back (pool
+ * lock held). */
+static int enter_locked(struct listener *l)
+{
+	if (pool.stopping || listener_watch(l) < 0) {
+		nattached--;
+		return pool.stopping ? WIRE_ESHUTDOWN : WIRE_ENOFDS;
+	}
+	stats_add(&stats.attached, 1);
+	l->next = live;
+	if (live)
+		live->prev = l;
+	live = l;
+	return WIRE_OK;
+}
+
 int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 {
 	struct listener *l;
-	int st = WIRE_OK;
+	int st, r;
 
 	if (!hook_no_sync_wake_up())
 		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
@@ -90,25 +122,20 @@ int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 	l->it.on_event = handler;
 	l->pid = pid;
 	pool_lock();
-	if (pool.stopping)
-		st = WIRE_ESHUTDOWN;
-	else if (nattached >= max_listeners)
-		st = WIRE_ETOOMANY;
-	else if (listener_watch(l) < 0)
-		st = WIRE_ENOFDS;
-	if (st == WIRE_OK) {
-		l->id = id ? id : ++next_id;
-		if (l->id > next_id)
-			next_id = l->id;	/* adopted: new ids go on after it */
-		*ret_id = l->id;
-		nattached++;
-		stats_add(&stats.attached, 1);
-		l->next = live;
-		if (live)
-			live->prev = l;
-		live = l;
-	}
+	st = reserve_locked(l, id);
 	pool_unlock();
+	/* a new listener goes into the fd store before its program's ack,
+	 * and before any thread can see it (and free it) */
+	r = st == WIRE_OK && !id ? fdstore_push_listener(lfd, l->id, pid) : 0;
+	if (r < 0)
+		log_warn_errno(r, "cannot keep the listener of pid %d in the fd store: its programs "
+			       "will not survive a restart of tracerd", (int)pid);
+	if (st == WIRE_OK) {
+		pool_lock();
+		*ret_id = l->id;	/* once unlocked, l may be gone already */
+		st = enter_locked(l);
+		pool_unlock();
+	}
 	if (st != WIRE_OK)
 		free(l);
 	return st;

@@ -17,9 +17,11 @@
 #include "../common/compat.h"
 #include "../common/sockname.h"
 #include "activation.h"
+#include "adopt.h"
 #include "audit.h"
 #include "canon.h"
 #include "creds.h"
+#include "fdstore.h"
 #include "fdutil.h"
 #include "hooks.h"
 #include "log.h"
@@ -27,6 +29,7 @@
 #include "options.h"
 #include "roots.h"
 #include "sdnotify.h"
+#include "stats.h"
 #include "target.h"
 #include "tidcache.h"
 #include "tracerd.h"
@@ -65,6 +68,8 @@ static void share_fds(struct options *o, unsigned *max_listeners, unsigned *max_
 	fixed = 16 + 9UL * o->max_threads + 2 * cache + pending;
 	tidcache_limit((unsigned)cache);
 	*max_listeners = n > fixed + 1 ? (unsigned)(n - fixed) : 1;
+	if (*max_listeners > fdstore_room())	/* every one is also stored */
+		*max_listeners = fdstore_room() ? fdstore_room() : 1;
 	*max_handshakes = (unsigned)pending;
 }
 
@@ -199,10 +204,13 @@ static void setup_notify(void)
 	(void)unsetenv("WATCHDOG_PID");
 }
 
+static struct activation act;	/* what a service manager passed us */
+
 static int setup_log(const struct options *o)
 {
 	char path[PATH_MAX], why[96];
 	size_t torn = 0;
+	struct audit_num adopted = { .key = "adopted", .v = act.nlisteners };
 	int r;
 
 	if (o->log) {
@@ -219,7 +227,43 @@ static int setup_log(const struct options *o)
 	if (r < 0)
 		return log_error_errno(r, "cannot open the audit log '%s'", path);
 	snprintf(why, sizeof(why), "cut a torn last line of %zu bytes", torn);
-	return audit_event("start", getpid(), torn ? why : NULL) < 0 ? -EIO : 0;
+	r = audit_event_with("start", getpid(), torn ? why : NULL, &adopted,
+			     fdstore_max() || act.nlisteners ? 1 : 0);
+	return r < 0 ? -EIO : 0;
+}
+
+/* What tracerd is in from the start: not dumpable (a program of the same
+ * uid must not ptrace it or reach its memory and fds through /proc), no
+ * death by SIGPIPE or a file size limit (EFBIG instead), the test hooks
+ * read, and what a service manager passed taken. 0, or the exit status. */
+static int setup_process(const struct options *o, char *err, size_t errlen)
+{
+	(void)prctl(PR_SET_DUMPABLE, 0);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	if (hooks_init() < 0)
+		return 2;
+	if (activation_take(&act, err, errlen) < 0)
+		return log_error("socket activation: %s", err), 2;
+	if (act.ignored)
+		log_warn("%u passed fds were neither our socket nor a seccomp listener named "
+			 "listener-ID-PID: closed, ignoring", act.ignored);
+	fdstore_init(o->fd_store_max);
+	setup_notify();
+	return setup_self() < 0 ? 1 : 0;
+}
+
+/* At stop: how many programs were attached, and how many of their
+ * listeners the fd store keeps (all of them, with a store). */
+static void stop_event(void)
+{
+	unsigned long n = atomic_load(&stats.attached);
+	struct audit_num nums[] = {
+		{ .key = "programs", .v = (long long)n },
+		{ .key = "stored", .v = fdstore_max() ? (long long)n : 0 },
+	};
+
+	(void)audit_event_with("stop", getpid(), NULL, nums, 2);
 }
 
 int main(int argc, char **argv)
@@ -228,7 +272,7 @@ int main(int argc, char **argv)
 	char where[4 * SOCKNAME_MAX + 2];
 	unsigned max_listeners, max_handshakes;
 	struct options o;
-	int fd, r, passed;
+	int fd, r;
 
 	if (options_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tracerd: %s\nTry 'tracerd --help'.\n", err);
@@ -246,21 +290,11 @@ int main(int argc, char **argv)
 	sockname_escape(name, shown, sizeof(shown));
 	if (open_roots(&o) < 0)
 		return 2;
-	/* A program of the same uid must not ptrace tracerd or reach its
-	 * memory and fds through /proc. */
-	(void)prctl(PR_SET_DUMPABLE, 0);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: EFBIG, not death */
+	r = setup_process(&o, err, sizeof(err));
+	if (r)
+		return r;
 	share_fds(&o, &max_listeners, &max_handshakes);
-	if (hooks_init() < 0)
-		return 2;
-	passed = activation_take(err, sizeof(err));
-	if (passed < 0)
-		return log_error("socket activation: %s", err), 2;
-	setup_notify();
-	if (setup_self() < 0)
-		return 1;
-	fd = passed > 0 ? passed : bind_name(name);
+	fd = act.socket >= 0 ? act.socket : bind_name(name);
 	if (fd == -EADDRINUSE) {
 		name_squatter(name, shown);
 		return 3;
@@ -274,11 +308,13 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
 	/* a passed socket listens already: clients wait in its backlog */
-	if (passed == 0 && listen(fd, SOMAXCONN) < 0)
+	if (act.socket < 0 && listen(fd, SOMAXCONN) < 0)
 		return log_error_errno(-errno, "cannot listen on %s", where), 1;
-	log_info("%s on %s", passed > 0 ? "socket-activated, serving" : "listening", where);
+	log_info("%s on %s; %u programs adopted", act.socket >= 0 ? "socket-activated, serving" :
+		 "listening", where, adopt_listeners(&act));
+	activation_free(&act);
 	r = loop_supervise();
-	(void)audit_event("stop", getpid(), NULL);
+	stop_event();
 	audit_close();
 	return r;
 }

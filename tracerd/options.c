@@ -18,6 +18,7 @@ const char options_usage[] =
 	"  --allow DIR       allowed root, repeatable; given once, replaces the default /tmp\n"
 	"  --threads K       answering threads (1-64, default 4)\n"
 	"  --max-threads M   bound on threads added while all are stalled (K-256, default 64)\n"
+	"  --fd-store-max N  the unit's FileDescriptorStoreMax= (default: $FDSTORE, else 0: none)\n"
 	"  --level-prefix    prefix diagnostics with <N> syslog levels\n"
 	"  --help            show this help\n"
 	"  --version         show the version\n"
@@ -71,6 +72,14 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 				   c == 't' ? "--threads" : "--max-threads", c == 't' ? 64 : 256, optarg);
 		*(c == 't' ? &o->threads : &o->max_threads) = (unsigned)k;
 		return 0;
+	case 'f':
+		errno = 0;
+		k = strtol(optarg, &end, 10);
+		if (errno || *end || end == optarg || k < 0 || k > 1000000)
+			return bad(err, errlen, "--fd-store-max needs a number from 0 to 1000000: '%s'",
+				   optarg);
+		o->fd_store_max = (unsigned)k;
+		return 0;
 	case 'p':
 		o->level_prefix = 1;
 		return 0;
@@ -99,6 +108,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "allow", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-threads", required_argument, NULL, 'm' },
+		{ "fd-store-max", required_argument, NULL, 'f' },
 		{ "level-prefix", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },

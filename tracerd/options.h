@@ -13,6 +13,7 @@ struct options {
 	unsigned nallow;
 	unsigned threads;
 	unsigned max_threads;	/* the bound on added threads, >= threads */
+	unsigned fd_store_max;	/* --fd-store-max, 0: not given */
 	int level_prefix;
 	int help, version;
 };

@@ -129,6 +129,39 @@ int sdnotify_send(const char *msg)
 	return (size_t)n == strlen(msg) ? 1 : -EIO;
 }
 
+int sdnotify_send_fd(const char *msg, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = { 0 };
+	char text[256];
+	struct iovec iov = { .iov_base = text,
+			     .iov_len = (size_t)snprintf(text, sizeof(text), "%s", msg) };
+	struct msghdr mh = {
+		.msg_name = &notify_addr, .msg_namelen = notify_len,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	ssize_t n;
+
+	if (notify_fd < 0)
+		return 0;
+	if (iov.iov_len >= sizeof(text))
+		return -EMSGSIZE;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(notify_fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == iov.iov_len ? 1 : -EIO;
+}
+
 int sdnotify_ready(void)
 {
 	return sdnotify_send("READY=1");

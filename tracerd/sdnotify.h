@@ -40,6 +40,8 @@ uint64_t sdnotify_watchdog_usec(void);
 
 /* Send one message: 1 sent, 0 nobody listens, -errno. */
 int sdnotify_send(const char *msg);
+/* The same with one fd attached (SCM_RIGHTS): FDSTORE=1. */
+int sdnotify_send_fd(const char *msg, int fd);
 
 /* "READY=1"; "STOPPING=1"; "WATCHDOG=1";
  * "RELOADING=1" with MONOTONIC_USEC= (what Type=notify-reload wants). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "activation.h"
+#include "fdstore.h"
 #include "fuzz.h"
 #include "sdnotify.h"
 
@@ -50,13 +51,34 @@ static void fuzz_listen(const char *pid, const char *fds, const char *names)
 {
 	char err[256] = "";
 	int r = activation_parse(pid, fds, names, SELF, err, sizeof(err));
+	size_t colons = 0;
 
-	FUZZ_CHECK(r == 0 || r == 1 || r == -EINVAL, "r=%d", r);
+	for (const char *c = names; c && *c; c++)
+		colons += *c == ':';
+	FUZZ_CHECK(r >= 0 || r == -EINVAL, "r=%d", r);
+	FUZZ_CHECK(r <= ACTIVATION_FDS_MAX, "r=%d", r);
 	FUZZ_CHECK(r != -EINVAL || err[0], "no reason given");
-	FUZZ_CHECK(r != 1 || (strtoul(pid, NULL, 10) == SELF && strtoul(fds, NULL, 10) == 1 &&
+	FUZZ_CHECK(r <= 0 || (strtoul(pid, NULL, 10) == SELF &&
+			      strtoul(fds, NULL, 10) == (unsigned long)r &&
 			      strspn(pid, "0123456789") == strlen(pid) &&
 			      strspn(fds, "0123456789") == strlen(fds)), "pid %s fds %s", pid, fds);
-	FUZZ_CHECK(r != 1 || !strchr(names, ':'), "two names taken");
+	FUZZ_CHECK(r <= 0 || (names ? colons + 1 == (size_t)r : r == 1), "names for %d fds", r);
+}
+
+/* A stored fd's name: taken only in its one form, which formats back. */
+static void fuzz_fdname(const char *name)
+{
+	char back[FDSTORE_NAME_MAX];
+	uint64_t id;
+	pid_t pid;
+	int r = fdstore_parse_listener(name, &id, &pid);
+
+	FUZZ_CHECK(r == 0 || r == -EINVAL, "r=%d", r);
+	if (r < 0)
+		return;
+	FUZZ_CHECK(id >= 1 && pid >= 1, "id %llu pid %d", (unsigned long long)id, (int)pid);
+	FUZZ_CHECK(fdstore_listener_name(back, sizeof(back), id, pid) == 0 &&
+		   strcmp(back, name) == 0, "'%s' is not '%s'", back, name);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -78,5 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_watchdog(s[0], NULL);
 	fuzz_listen(s[2], s[3], s[4]);
 	fuzz_listen("4242", s[0], s[1]);
+	fuzz_fdname(s[0]);
+	fuzz_fdname(s[3]);
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "unit.h"
 #include "activation.h"
+#include "fdstore.h"
 
 static char err[256];
 
@@ -39,6 +40,9 @@ static void test_parse_ours(void **state)
 	assert_int_equal(parse("4242", "1", NULL), 1);
 	assert_int_equal(parse("4242", "1", "tracerd.socket"), 1);
 	assert_int_equal(parse("4242", "1", ""), 1);	/* one empty name */
+	/* the socket and the fd store's listeners */
+	assert_int_equal(parse("4242", "3", "tracerd.socket:listener-1-7:listener-2-8"), 3);
+	assert_int_equal(parse("4242", "65536", NULL), -EINVAL);	/* names needed */
 }
 
 static void test_parse_bad(void **state)
@@ -55,9 +59,10 @@ static void test_parse_bad(void **state)
 	assert_int_equal(parse("4242", "", NULL), -EINVAL);
 	assert_int_equal(parse("4242", " 1", NULL), -EINVAL);
 	assert_int_equal(parse("4242", "0", NULL), -EINVAL);
-	assert_non_null(strstr(err, "exactly one"));
-	assert_int_equal(parse("4242", "2", "a:b"), -EINVAL);
-	assert_non_null(strstr(err, "exactly one"));
+	assert_non_null(strstr(err, "from 1"));
+	assert_int_equal(parse("4242", "65537", NULL), -EINVAL);
+	assert_int_equal(parse("4242", "2", NULL), -EINVAL);
+	assert_non_null(strstr(err, "LISTEN_FDNAMES"));
 	assert_int_equal(parse("4242", "99999999999999999999", NULL), -EINVAL);
 	assert_int_equal(parse("4242", "1", "a:b"), -EINVAL);
 	assert_non_null(strstr(err, "LISTEN_FDNAMES"));
@@ -142,35 +147,116 @@ static void put_at_3(int fd)
 	assert_int_equal(fcntl(ACTIVATION_FD, F_GETFL) & O_NONBLOCK, 0);
 }
 
+static int take(struct activation *a)
+{
+	int r = activation_take(a, err, sizeof(err));
+
+	env_gone();
+	return r;
+}
+
 static void test_take(void **state)
 {
+	struct activation a;
+
 	(void)state;
 	if (fcntl(ACTIVATION_FD, F_GETFD) >= 0)
 		skip();	/* fd 3 is the runner's: nothing to test with */
 	unsetenv("LISTEN_PID");
-	assert_int_equal(activation_take(err, sizeof(err)), 0);
+	assert_int_equal(take(&a), 0);
+	assert_int_equal(a.socket, -1);
 	put_at_3(stream(SOCK_STREAM, 1, 1));
 	set_env("1", "tracerd.socket");
-	assert_int_equal(activation_take(err, sizeof(err)), ACTIVATION_FD);
-	env_gone();
+	assert_int_equal(take(&a), 0);
+	assert_int_equal(a.socket, ACTIVATION_FD);
+	assert_int_equal(a.nlisteners, 0);
 	assert_int_equal(fcntl(ACTIVATION_FD, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	assert_int_equal(fcntl(ACTIVATION_FD, F_GETFL) & O_NONBLOCK, O_NONBLOCK);
 	close(ACTIVATION_FD);
-	/* a datagram socket passed: refused, the variables gone anyway */
+	/* a datagram socket passed alone: refused, the variables gone anyway */
 	put_at_3(stream(SOCK_DGRAM, 1, 0));
 	set_env("1", NULL);
-	assert_int_equal(activation_take(err, sizeof(err)), -EPROTOTYPE);
-	env_gone();
+	assert_int_equal(take(&a), -EPROTOTYPE);
 	close(ACTIVATION_FD);
 	/* nothing at fd 3 */
 	set_env("1", NULL);
-	assert_int_equal(activation_take(err, sizeof(err)), -EBADF);
-	env_gone();
+	assert_int_equal(take(&a), -EBADF);
 	/* another pid's variables: left alone, removed */
 	setenv("LISTEN_PID", "1", 1);
 	setenv("LISTEN_FDS", "1", 1);
-	assert_int_equal(activation_take(err, sizeof(err)), 0);
-	env_gone();
+	assert_int_equal(take(&a), 0);
+	assert_int_equal(a.socket, -1);
+}
+
+/* fd (a copy above 10) to number at, closing the original orig. */
+static void move_to(int fd, int at, int orig)
+{
+	assert_true(fd >= 10);
+	close(orig);
+	assert_int_equal(dup2(fd, at), at);
+	close(fd);
+}
+
+/* The socket among stored fds: a pipe named as a listener and a pipe of
+ * an unknown name are closed and counted, never adopted; two listening
+ * sockets are a unit written wrong. */
+static void test_take_stored(void **state)
+{
+	struct activation a;
+	int p[2], q[2];
+
+	(void)state;
+	if (fcntl(ACTIVATION_FD, F_GETFD) >= 0)
+		skip();
+	put_at_3(stream(SOCK_STREAM, 1, 1));
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(q, O_CLOEXEC), 0);
+	move_to(fcntl(p[0], F_DUPFD_CLOEXEC, 10), 4, p[0]);
+	move_to(fcntl(q[0], F_DUPFD_CLOEXEC, 10), 5, q[0]);
+	set_env("3", "tracerd.socket:listener-7-1234:junk");
+	assert_int_equal(take(&a), 0);
+	assert_int_equal(a.socket, ACTIVATION_FD);
+	assert_int_equal(a.nlisteners, 0);
+	assert_int_equal(a.ignored, 2);
+	assert_true(fcntl(4, F_GETFD) < 0 && fcntl(5, F_GETFD) < 0);	/* closed */
+	activation_free(&a);
+	p[0] = stream(SOCK_STREAM, 1, 1);
+	move_to(fcntl(p[0], F_DUPFD_CLOEXEC, 10), 4, p[0]);
+	set_env("2", "a:b");
+	assert_int_equal(take(&a), -EINVAL);
+	assert_non_null(strstr(err, "both listening"));
+	activation_free(&a);
+	close(ACTIVATION_FD);
+	close(4);
+	close(p[1]);
+	close(q[1]);
+}
+
+/* The fd store's names: exactly "listener-ID-PID", and back. */
+static void test_listener_names(void **state)
+{
+	static const char *const bad[] = {
+		"", "listener-", "listener-1", "listener-1-", "listener-0-5", "listener-1-0",
+		"listener-01-5", "listener-1-05", "listener--1-5", "listener-1--5",
+		"listener-1-5-", "listener-1-5x", "listener-1-2147483648",
+		"listener-18446744073709551616-1", "Listener-1-5", "listener-+1-5", "listener-1-5 ",
+	};
+	char buf[FDSTORE_NAME_MAX];
+	uint64_t id;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(fdstore_parse_listener("listener-7-1234", &id, &pid), 0);
+	assert_int_equal(id, 7);
+	assert_int_equal(pid, 1234);
+	assert_int_equal(fdstore_parse_listener("listener-18446744073709551615-2147483647", &id,
+						&pid), 0);
+	assert_true(id == UINT64_MAX && pid == INT32_MAX);
+	assert_int_equal(fdstore_listener_name(buf, sizeof(buf), id, pid), 0);
+	assert_string_equal(buf, "listener-18446744073709551615-2147483647");
+	for (size_t i = 0; i < UNIT_LEN(bad); i++)
+		assert_int_equal(fdstore_parse_listener(bad[i], &id, &pid), -EINVAL);
+	assert_int_equal(fdstore_parse_listener(NULL, &id, &pid), -EINVAL);
 }
 
 int main(void)
@@ -181,6 +267,8 @@ int main(void)
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_check_fd),
 		cmocka_unit_test(test_take),
+		cmocka_unit_test(test_take_stored),
+		cmocka_unit_test(test_listener_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

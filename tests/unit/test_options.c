@@ -154,6 +154,21 @@ static void test_max_threads(void **state)
 	}
 }
 
+static void test_fd_store_max(void **state)
+{
+	static const char *const bad[] = { "-1", "1000001", "x", "", "12k" };
+
+	(void)state;
+	assert_int_equal(PARSE("--log", "-"), 0);
+	assert_int_equal(o.fd_store_max, 0);
+	assert_int_equal(PARSE("--fd-store-max", "4096"), 0);
+	assert_int_equal(o.fd_store_max, 4096);
+	for (size_t i = 0; i < UNIT_LEN(bad); i++) {
+		assert_int_equal(PARSE("--fd-store-max", bad[i]), -EINVAL);
+		assert_non_null(strstr(err, "--fd-store-max"));
+	}
+}
+
 static void test_flags(void **state)
 {
 	(void)state;
@@ -234,7 +249,7 @@ static void test_default_log(void **state)
 
 static void test_usage_text(void **state)
 {
-	static const char *const opts[] = { "--socket", "--log", "--allow", "--threads", "--max-threads",
+	static const char *const opts[] = { "--socket", "--log", "--allow", "--threads", "--max-threads", "--fd-store-max",
 					    "--help", "--version", "TRACERD_SOCKET" };
 
 	(void)state;
@@ -251,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_allow),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_max_threads),
+		cmocka_unit_test(test_fd_store_max),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_cluster_error),
