@@ -1,0 +1,173 @@
+#!/bin/bash
+# Issue 16, under a real systemd 252 user manager: every listener goes into
+# the fd store before its program's ack, and a restarted tracerd adopts
+# them, so `systemctl --user restart` under running programs loses no call
+# and no record, and the programs never see ENOSYS. `stop` (not restart)
+# ends supervision. One manager for the file, in a private mount namespace.
+if [ -z "${NOTIF_SVC_NS:-}" ] && [ "$(id -u)" = 0 ] && [ -x /lib/systemd/systemd ] &&
+	unshare -m --propagation private true 2>/dev/null; then
+	NOTIF_SVC_NS=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-systemd.sh"
+
+STORE_MAX=${NOTIF_TEST_STORE_MAX:-64}	# 0 shows what the store is for
+LOOPS=4		# programs creating directories while tracerd restarts
+ROUNDS=3	# restarts
+
+# A looping program: a shell running mkdir(1) (a new process each time)
+# or python3 calling os.mkdir in one process, N directories under DIR,
+# 20 ms apart. Prints "done OK FAILED" and every failure's errno.
+LOOP_PY='
+import os, sys, time
+d, n = sys.argv[1], int(sys.argv[2])
+ok = bad = 0
+for i in range(n):
+    try:
+        os.mkdir("%s/%d" % (d, i)); ok += 1
+    except OSError as e:
+        bad += 1; print("fail", i, e.errno, flush=True)
+    time.sleep(0.02)
+print("done", ok, bad, flush=True)
+'
+LOOP_SH='d=$1 n=$2 ok=0 bad=0 i=0
+while [ $i -lt $n ]; do
+	if mkdir "$d/$i" 2>>"$d.err"; then ok=$((ok + 1)); else bad=$((bad + 1)); echo "fail $i"; fi
+	i=$((i + 1)); sleep 0.02
+done
+echo "done $ok $bad"'
+
+# loops_start N: LOOPS programs under the library, each N directories
+loops_start() {
+	local k
+	LOOP_PIDS=()
+	for ((k = 1; k <= LOOPS; k++)); do
+		mkdir -p "$IN/loop$k"
+		if ((k % 2)); then
+			sup /usr/bin/python3 -c "$LOOP_PY" "$IN/loop$k" "$1" >"$T/loop$k.out" 2>&1 &
+		else
+			sup sh -c "$LOOP_SH" sh "$IN/loop$k" "$1" >"$T/loop$k.out" 2>&1 &
+		fi
+		LOOP_PIDS+=($!)
+	done
+}
+
+# loops_check N: every program made its N directories, none failed, each
+# directory has exactly one record
+loops_check() {
+	local k p n
+	for p in "${LOOP_PIDS[@]}"; do
+		wait "$p" || fail "a looping program exited $?: $(cat "$T"/loop*.out)"
+	done
+	for ((k = 1; k <= LOOPS; k++)); do
+		grep -qx "done $1 0" "$T/loop$k.out" ||
+			{ dump_service; fail "loop $k: $(tr '\n' ' ' <"$T/loop$k.out")"; }
+		n=$(find "$IN/loop$k" -mindepth 1 -maxdepth 1 -type d | wc -l)
+		assert_eq "$n" "$1" "directories of loop $k"
+	done
+	"$PY" - "$TRACERD_LOG" "$IN" "$LOOPS" "$1" <<-'EOF' || fail "records: see above"
+		import json, sys
+		log, root, loops, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+		seen = {}
+		for line in open(log, "rb"):
+		    r = json.loads(line)
+		    p = r.get("path") or ""
+		    if p.startswith(root + "/loop") and p.count("/") == root.count("/") + 2:
+		        seen[p] = seen.get(p, 0) + 1
+		want = {"%s/loop%d/%d" % (root, k, i) for k in range(1, loops + 1) for i in range(n)}
+		missing = sorted(want - set(seen))
+		doubled = sorted(p for p, c in seen.items() if c > 1)
+		if missing or doubled:
+		    print("# missing %d (%s) doubled %d (%s)" % (len(missing), missing[:3],
+		          len(doubled), doubled[:3]), file=sys.stderr)
+		    sys.exit(1)
+	EOF
+}
+
+# restarts HOW: ROUNDS times `systemctl --user HOW` under the loops, each
+# after the previous tracerd served calls again
+restarts() {
+	local i pid
+	for ((i = 1; i <= ROUNDS; i++)); do
+		sleep 0.4
+		pid=$(main_pid)
+		# shellcheck disable=SC2086 # HOW is words
+		sc $1 "$SERVICE" || fail "systemctl $1"
+		poll main_pid_not "$pid" || { dump_service; fail "no new tracerd after $1 $i"; }
+	done
+}
+
+test_restart() {
+	use store
+	run sup mkdir "$IN/warm"	# activates tracerd
+	assert_rc 0 "first mkdir"
+	loops_start 150
+	restarts restart
+	loops_check 150
+	# 1 + ROUNDS starts; each later one adopted the looping programs
+	"$PY" - "$TRACERD_LOG" "$ROUNDS" "$LOOPS" <<-'EOF' || fail "start/attach events"
+		import json, sys
+		ev = [json.loads(l) for l in open(sys.argv[1], "rb")]
+		starts = [e for e in ev if e.get("event") == "start"]
+		rounds, loops = int(sys.argv[2]), int(sys.argv[3])
+		adopted = [e for e in ev if e.get("event") == "attach" and e.get("adopted") is True]
+		print("# starts: %s; adopted attach events: %d" %
+		      ([s.get("adopted") for s in starts], len(adopted)))
+		assert len(starts) == 1 + rounds, starts
+		assert all(s.get("adopted", 0) >= loops for s in starts[1:]), starts
+		assert len(adopted) >= rounds * loops, len(adopted)
+		assert all(isinstance(e.get("listener"), int) for e in adopted)
+		stops = [e for e in ev if e.get("event") == "stop"]
+		assert len(stops) == rounds and all(s["stored"] == s["programs"] for s in stops), stops
+	EOF
+}
+
+# stop (not restart) ends supervision: the store is emptied, the running
+# program's next mkdir gets ENOSYS
+test_stop_ends() {
+	use store
+	sup /usr/bin/python3 -c '
+import os, sys, time
+os.mkdir(sys.argv[1] + "/before")
+print("ready", flush=True)
+time.sleep(1.5)
+try:
+    os.mkdir(sys.argv[1] + "/after"); print("after 0")
+except OSError as e:
+    print("after", e.errno)
+' "$IN" >"$T/stop.out" 2>&1 &
+	local p=$!
+	poll grep -q ready "$T/stop.out" || fail "the program did not start"
+	sc stop "$SERVICE" "$U-store.socket" || fail "systemctl stop"
+	wait "$p"
+	assert_eq "$(tail -n 1 "$T/stop.out")" "after 38" "mkdir after stop (38: ENOSYS)"
+	assert_absent "$IN/after"
+	sc start "$U-store.socket" || fail "socket back"
+}
+
+# ------------------------------------------------------------ the run
+exec 5>&1
+if [ -z "${NOTIF_SVC_NS:-}" ]; then
+	t "systemd user manager" skip systemd "needs root, unshare -m and /lib/systemd/systemd"
+	exit 0
+fi
+unit store "ExecStart=" \
+	"ExecStart=$TRACERD --fd-store-max $STORE_MAX --log $SVC/store/audit.jsonl" \
+	"FileDescriptorStoreMax=$STORE_MAX"
+# shellcheck disable=SC2154 # rc: set in the trap itself
+trap 'rc=$?; stop_manager; (exit $rc); cleanup' EXIT
+if ! start_manager; then
+	t "systemd user manager" skip systemd "the user manager did not start: $(tail -n 3 "$SVC/manager.log")"
+	exit 0
+fi
+sc start "$U-store.socket" || { cat "$SVC/manager.log"; exit 1; }
+
+t "systemctl restart x$ROUNDS under $LOOPS looping programs: no call fails, one record each" \
+	test_restart
+t "systemctl stop ends supervision: the next mkdir is ENOSYS" test_stop_ends
+if sanitizer_report "$SVC/store/stderr"; then
+	tap_line "not ok" "tracerd stderr has no sanitizer report"
+	N_FAIL=$((N_FAIL + 1))
+	sed 's/^/#   /' "$SVC/store/stderr"
+fi
+
