@@ -33,18 +33,61 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
-void wire_hello_encode(uint8_t out[WIRE_HELLO_SIZE], pid_t pid)
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+void wire_hello_encode_range(uint8_t out[WIRE_HELLO_SIZE], pid_t pid, uint16_t min,
+			     uint16_t max)
 {
 	put32(out, WIRE_MAGIC);
-	put16(out + 4, WIRE_VERSION);
+	put16(out + 4, max);
 	put16(out + 6, 0);
 	put32(out + 8, (uint32_t)pid);
-	put32(out + 12, 0);
+	put16(out + 12, max > 1 ? min : 0);
+	put16(out + 14, 0);
+}
+
+void wire_hello_encode(uint8_t out[WIRE_HELLO_SIZE], pid_t pid)
+{
+	wire_hello_encode_range(out, pid, 1, 1);
+}
+
+/* The fields after the version, in the layout of h->version: 0 or
+ * WIRE_EBADHELLO. */
+static int hello_fields(const uint8_t *buf, size_t len, struct wire_hello *h)
+{
+	if (len != WIRE_HELLO_SIZE)
+		return WIRE_EBADHELLO;
+	h->flags = get16(buf + 6);
+	h->pid = (int32_t)get32(buf + 8);
+	h->min_version = get16(buf + 12);
+	h->reserved = get16(buf + 14);
+	if (h->version == 1) {
+		if (h->min_version != 0)
+			return WIRE_EBADHELLO;
+		h->min_version = 1;
+	} else if (h->min_version < 1 || h->min_version > h->version) {
+		return WIRE_EBADHELLO;
+	}
+	if (h->flags != 0 || h->reserved != 0 || h->pid <= 0)
+		return WIRE_EBADHELLO;
+	return WIRE_OK;
 }
 
 int wire_hello_decode(const uint8_t *buf, size_t len, struct wire_hello *out)
 {
 	struct wire_hello h;
+	int st;
 
 	if (len < 6)
 		return WIRE_EBADHELLO;
@@ -52,37 +95,68 @@ int wire_hello_decode(const uint8_t *buf, size_t len, struct wire_hello *out)
 	h.version = get16(buf + 4);
 	if (h.magic != WIRE_MAGIC)
 		return WIRE_EBADHELLO;
-	if (h.version != WIRE_VERSION)
-		return WIRE_EVERSION;
-	if (len != WIRE_HELLO_SIZE)
-		return WIRE_EBADHELLO;
-	h.flags = get16(buf + 6);
-	h.pid = (int32_t)get32(buf + 8);
-	h.reserved = get32(buf + 12);
-	if (h.flags != 0 || h.reserved != 0 || h.pid <= 0)
-		return WIRE_EBADHELLO;
-	*out = h;
-	return WIRE_OK;
+	st = h.version == 0 ? WIRE_EVERSION : hello_fields(buf, len, &h);
+	if (st != WIRE_OK && h.version > WIRE_VERSION_MAX)
+		st = WIRE_EVERSION;	/* a newer layout: the version is the problem */
+	if (st == WIRE_EVERSION)
+		out->version = h.version;
+	if (st == WIRE_OK)
+		*out = h;
+	return st;
+}
+
+unsigned wire_version_pick(const struct wire_hello *h)
+{
+	unsigned lo = h->min_version > WIRE_VERSION_MIN ? h->min_version : WIRE_VERSION_MIN;
+	unsigned hi = h->version < WIRE_VERSION_MAX ? h->version : WIRE_VERSION_MAX;
+
+	return hi >= lo ? hi : 0;
+}
+
+size_t wire_ack_encode_v(uint8_t out[WIRE_ACK_MAX], uint16_t version, enum wire_status status,
+			 uint64_t id)
+{
+	put32(out, WIRE_MAGIC);
+	put16(out + 4, version);
+	put16(out + 6, (uint16_t)status);
+	if (status != WIRE_OK || version < 2)
+		return WIRE_ACK_SIZE;
+	put64(out + 8, id);
+	return WIRE_ACK_V2_SIZE;
 }
 
 void wire_ack_encode(uint8_t out[WIRE_ACK_SIZE], enum wire_status status)
 {
 	put32(out, WIRE_MAGIC);
-	put16(out + 4, WIRE_VERSION);
+	put16(out + 4, 1);
 	put16(out + 6, (uint16_t)status);
+}
+
+/* The length an ack with this header must have; 0: no layout we know. */
+static size_t ack_size(const struct wire_ack *a)
+{
+	if (a->status != WIRE_OK || a->version == 1)
+		return WIRE_ACK_SIZE;
+	return a->version == 2 ? WIRE_ACK_V2_SIZE : 0;
 }
 
 int wire_ack_decode(const uint8_t *buf, size_t len, struct wire_ack *out)
 {
 	struct wire_ack a;
 
-	if (len != WIRE_ACK_SIZE)
+	if (len < WIRE_ACK_SIZE)
 		return -EPROTO;
 	a.magic = get32(buf);
 	a.version = get16(buf + 4);
 	a.status = get16(buf + 6);
-	if (a.magic != WIRE_MAGIC)
+	a.id = 0;
+	if (a.magic != WIRE_MAGIC || len != ack_size(&a))
 		return -EPROTO;
+	if (len == WIRE_ACK_V2_SIZE) {
+		a.id = get64(buf + 8);
+		if (a.id == 0)
+			return -EPROTO;
+	}
 	*out = a;
 	return 0;
 }

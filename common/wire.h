@@ -1,6 +1,24 @@
 /* The versioned hello/ack exchanged once per supervised process, and the
- * fd/credential passing under them. Fixed-size little messages: a decoder
- * checks the exact length, the magic and the version. */
+ * fd/credential passing under them. Fixed-size little messages in host
+ * order (little-endian on every target): a decoder checks the exact length
+ * for the version, the magic, and that flags and reserved bytes are 0.
+ *
+ * hello, 16 bytes in every version (frozen: any tracerd can read the
+ * range of any library):
+ *   0 magic u32 | 4 version u16: the highest the sender speaks |
+ *   6 flags u16 = 0 | 8 pid i32 > 0 |
+ *   12 version 1: reserved u32 = 0 (its lowest version is 1);
+ *      version 2 on: min_version u16 (1..version) | 14 reserved u16 = 0
+ * ack, an 8-byte header: 0 magic u32 | 4 version u16 | 6 status u16,
+ *   version 1: the header alone;
+ *   version 2, WIRE_OK: | 8 listener id u64 != 0 (tracerd's attach id),
+ *     16 bytes;
+ *   a refusal, in every version: the header alone, version 1 (what every
+ *     library reads), but WIRE_EVERSION's names tracerd's highest version.
+ * tracerd answers in min(its highest, the hello's version) when that is
+ * at least max(its lowest, the hello's min_version), else WIRE_EVERSION.
+ * A library refused by an older tracerd whose highest version it speaks
+ * asks again in that version (an old tracerd reads only its own). */
 #ifndef NOTIF_WIRE_H
 #define NOTIF_WIRE_H
 
@@ -9,7 +27,8 @@
 #include <sys/types.h>
 
 #define WIRE_MAGIC	0x4e4f5446U	/* "NOTF" */
-#define WIRE_VERSION	1
+#define WIRE_VERSION_MIN 1
+#define WIRE_VERSION_MAX 2
 
 enum wire_status {
 	WIRE_OK = 0,
@@ -24,26 +43,43 @@ enum wire_status {
 
 struct wire_hello {
 	uint32_t magic;
-	uint16_t version;
+	uint16_t version;	/* the sender's highest */
 	uint16_t flags;		/* must be 0 */
 	int32_t pid;
-	uint32_t reserved;	/* must be 0 */
+	uint16_t min_version;	/* the sender's lowest (1 in a version-1 hello) */
+	uint16_t reserved;	/* must be 0 */
 };
 
 struct wire_ack {
 	uint32_t magic;
 	uint16_t version;
 	uint16_t status;
+	uint64_t id;		/* version 2 WIRE_OK: the listener id; else 0 */
 };
 
 #define WIRE_HELLO_SIZE 16
-#define WIRE_ACK_SIZE 8
+#define WIRE_ACK_SIZE 8		/* the header: a version-1 ack, any refusal */
+#define WIRE_ACK_V2_SIZE 16
+#define WIRE_ACK_MAX 16
 
+/* A version-1 hello (what every tracerd reads). */
 void wire_hello_encode(uint8_t out[WIRE_HELLO_SIZE], pid_t pid);
-/* 0, or a WIRE_E* status explaining why the bytes are not a valid hello. */
+/* A hello offering min..max (max 1: the version-1 layout). */
+void wire_hello_encode_range(uint8_t out[WIRE_HELLO_SIZE], pid_t pid, uint16_t min,
+			     uint16_t max);
+/* 0, or a WIRE_E* status explaining why the bytes are not a valid hello:
+ * WIRE_EVERSION for version 0 or a version above ours that is not in the
+ * frozen layout (then only out->version is set), else WIRE_EBADHELLO. */
 int wire_hello_decode(const uint8_t *buf, size_t len, struct wire_hello *out);
+/* The version to answer a decoded hello in; 0 when there is none. */
+unsigned wire_version_pick(const struct wire_hello *h);
+/* A version-1 ack, or any refusal in the 8-byte header. */
 void wire_ack_encode(uint8_t out[WIRE_ACK_SIZE], enum wire_status status);
-/* 0, or -EPROTO (not an ack of ours). */
+/* An ack in version (a refusal: the header alone); returns its length. */
+size_t wire_ack_encode_v(uint8_t out[WIRE_ACK_MAX], uint16_t version, enum wire_status status,
+			 uint64_t id);
+/* 0, or -EPROTO (not an ack of ours, or a WIRE_OK in a layout we do not
+ * know). */
 int wire_ack_decode(const uint8_t *buf, size_t len, struct wire_ack *out);
 const char *wire_status_str(unsigned status);
 

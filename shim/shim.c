@@ -35,6 +35,36 @@ static void add(struct line *l, const char *s)
 	l->len += n;
 }
 
+static void add_uint(struct line *l, unsigned v)
+{
+	char d[12];	/* 10 digits at most, and the NUL */
+	char *p = d + sizeof(d) - 1;
+
+	*p = 0;
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	add(l, p);
+}
+
+/* A version refusal names both ranges (tracerd's lowest is not on the
+ * wire: up to its highest). */
+static void add_versions(struct line *l, unsigned peer)
+{
+	add(l, peer > WIRE_VERSION_MAX ? ": tracerd speaks only protocol versions above " :
+		": tracerd speaks protocol versions up to ");
+	add_uint(l, peer > WIRE_VERSION_MAX ? WIRE_VERSION_MAX : peer);
+	if (peer > WIRE_VERSION_MAX) {
+		add(l, " (up to ");
+		add_uint(l, peer);
+		add(l, ")");
+	}
+	add(l, ", this library ");
+	add_uint(l, WIRE_VERSION_MIN);
+	add(l, "-");
+	add_uint(l, WIRE_VERSION_MAX);
+}
+
 /* One line on stderr: "libnotif: [warning: ]socket @NAME: WHAT[: WHY][TAIL]" */
 static void say(const char *name, const struct handoff_err *e, int warning, const char *tail)
 {
@@ -51,6 +81,8 @@ static void say(const char *name, const struct handoff_err *e, int warning, cons
 	if (e->status) {
 		add(&l, ": ");
 		add(&l, wire_status_str((unsigned)e->status));
+		if (e->status == WIRE_EVERSION && e->peer_version)
+			add_versions(&l, e->peer_version);
 	} else if (e->err) {
 		desc = strerrordesc_np(e->err);
 		add(&l, ": ");
@@ -121,6 +153,7 @@ static void supervise(void)
 {
 	char name[SOCKNAME_MAX + 1];
 	struct handoff_err e = { 0 };
+	struct handoff h;
 	int sock, listener;
 
 	if (sockname_get(getenv("TRACERD_SOCKET"), geteuid(), name) < 0) {
@@ -128,13 +161,10 @@ static void supervise(void)
 		memcpy(name, "?", 2);
 		goto refuse;
 	}
-	sock = handoff_connect(name, &e);
+	handoff_init(&h, name);	/* 2 s from here, for every try */
+	sock = handoff_open(&h, &e);
 	if (sock < 0)
 		goto refuse;
-	if (handoff_refused(sock, &e) < 0) {
-		(void)close(sock);
-		goto refuse;
-	}
 	listener = install(name, &e);
 	if (listener < 0) {
 		(void)close(sock);
@@ -145,11 +175,11 @@ static void supervise(void)
 		goto fatal;
 	}
 	/* from here on a failure is fatal: the filter stays, and without a
-	 * listener every later mkdir would fail with ENOSYS */
-	if (handoff_send(sock, listener, &e) < 0)
+	 * listener every later mkdir would fail with ENOSYS; and no mkdir may
+	 * run until tracerd has the listener (it would wait for ever) */
+	if (handoff_send(&h, sock, listener, &e) < 0)
 		goto fatal;
 	(void)close(listener);
-	(void)close(sock);
 	return;
 
 refuse:

@@ -28,12 +28,19 @@ void handshake_limits(unsigned max)
 		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-static void send_ack(int fd, enum wire_status st)
+/* A refusal goes in the 8-byte header, version 1 (every library reads it),
+ * but WIRE_EVERSION names our highest version; WIRE_OK in the hello's. */
+static void send_ack(int fd, unsigned version, enum wire_status st, uint64_t id)
 {
-	uint8_t ack[WIRE_ACK_SIZE];
+	uint8_t ack[WIRE_ACK_MAX];
+	size_t n;
 
-	wire_ack_encode(ack, st);
-	(void)wire_send(fd, ack, sizeof(ack), -1);
+	if (st == WIRE_EVERSION)
+		version = WIRE_VERSION_MAX;
+	else if (st != WIRE_OK)
+		version = WIRE_VERSION_MIN;
+	n = wire_ack_encode_v(ack, (uint16_t)version, st, id);
+	(void)wire_send(fd, ack, n, -1);
 }
 
 /* Refuse the connection of peer uid, pid (an authenticated peer's uid is
@@ -41,7 +48,7 @@ static void send_ack(int fd, enum wire_status st)
 static void reject_uid(int fd, uid_t uid, pid_t pid, enum wire_status st, const char *why)
 {
 	if (st != WIRE_OK)
-		send_ack(fd, st);
+		send_ack(fd, WIRE_VERSION_MIN, st, 0);
 	rejects_note(uid, pid, why);
 	close(fd);
 }
@@ -168,27 +175,47 @@ static bool is_seccomp_listener(int fd)
 	       strcmp(target, "anon_inode:seccomp notify") == 0;
 }
 
-/* Validate the hello and its one fd; returns the status to answer. */
-static enum wire_status check_hello(const uint8_t *buf, const struct wire_recv *rv, const char **why)
+/* The hello names no version we speak: say which, and ours. */
+static enum wire_status bad_version(const struct wire_hello *hello, int decoded, char *why,
+				    size_t size)
+{
+	if (decoded)
+		snprintf(why, size, "protocol versions %u-%u unsupported, tracerd speaks %d-%d",
+			 hello->min_version, hello->version, WIRE_VERSION_MIN, WIRE_VERSION_MAX);
+	else
+		snprintf(why, size, "protocol version %u unsupported, tracerd speaks %d-%d",
+			 hello->version, WIRE_VERSION_MIN, WIRE_VERSION_MAX);
+	return WIRE_EVERSION;
+}
+
+/* Validate the hello and its one fd; returns the status to answer, with
+ * *version the one to answer in. */
+static enum wire_status check_hello(const uint8_t *buf, const struct wire_recv *rv,
+				    unsigned *version, char *why, size_t size)
 {
 	struct wire_hello hello;
 	int st;
 
 	if (rv->truncated && rv->nfds == 0) {
-		*why = "no room for the fd (tracerd out of file descriptors)";
+		snprintf(why, size, "no room for the fd (tracerd out of file descriptors)");
 		return WIRE_ENOFDS;
 	}
 	st = wire_hello_decode(buf, (size_t)rv->len, &hello);
+	if (st == WIRE_EVERSION)
+		return bad_version(&hello, 0, why, size);
 	if (st != WIRE_OK || rv->truncated) {
-		*why = st == WIRE_EVERSION ? "protocol version unsupported" : "malformed hello";
-		return st != WIRE_OK ? (enum wire_status)st : WIRE_EBADHELLO;
+		snprintf(why, size, "malformed hello");
+		return WIRE_EBADHELLO;
 	}
+	*version = wire_version_pick(&hello);
+	if (*version == 0)
+		return bad_version(&hello, 1, why, size);
 	if (rv->nfds != 1) {
-		*why = "hello without exactly one fd";
+		snprintf(why, size, "hello without exactly one fd");
 		return WIRE_EBADHELLO;
 	}
 	if (!is_seccomp_listener(rv->fd)) {
-		*why = "the fd is not a seccomp listener";
+		snprintf(why, size, "the fd is not a seccomp listener");
 		return WIRE_ENOTLISTENER;
 	}
 	return WIRE_OK;
@@ -198,8 +225,9 @@ int handshake_read(struct handshake *h, int *lfd)
 {
 	uint8_t buf[WIRE_HELLO_SIZE + 1];
 	struct wire_recv rv;
-	const char *why = NULL;
+	char why[96];
 	enum wire_status st;
+	unsigned version = 0;
 	int r = wire_recv(h->it.fd, buf, sizeof(buf), MSG_DONTWAIT, &rv);
 
 	if (r == -EAGAIN)
@@ -213,7 +241,7 @@ int handshake_read(struct handshake *h, int *lfd)
 		free(h);
 		return -1;
 	}
-	st = check_hello(buf, &rv, &why);
+	st = check_hello(buf, &rv, &version, why, sizeof(why));
 	if (st != WIRE_OK) {
 		if (rv.fd >= 0)
 			close(rv.fd);
@@ -221,16 +249,16 @@ int handshake_read(struct handshake *h, int *lfd)
 		free(h);
 		return -1;
 	}
+	h->version = version;
 	*lfd = rv.fd;
 	return 1;
 }
 
 void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id)
 {
-	(void)id;	/* the listener's, for the ack */
 	if (st == WIRE_OK) {
 		(void)audit_event("attach", h->pid, NULL);
-		send_ack(h->it.fd, WIRE_OK);
+		send_ack(h->it.fd, h->version, WIRE_OK, id);	/* version 2: with the id */
 		close(h->it.fd);
 	} else {
 		close(lfd);
@@ -263,7 +291,7 @@ void handshake_stop_all(void)
 {
 	pthread_mutex_lock(&lock);
 	for (struct handshake *h = pending; h; h = h->next) {
-		send_ack(h->it.fd, WIRE_ESHUTDOWN);
+		send_ack(h->it.fd, WIRE_VERSION_MIN, WIRE_ESHUTDOWN, 0);
 		(void)shutdown(h->it.fd, SHUT_RDWR);
 	}
 	pthread_mutex_unlock(&lock);

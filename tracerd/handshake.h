@@ -15,6 +15,7 @@
 struct handshake {
 	struct item it;		/* first: what epoll reports */
 	pid_t pid;		/* the peer at connect (SO_PEERCRED) */
+	unsigned version;	/* the protocol version of the ack, from the hello */
 	uint64_t deadline_ms;
 	bool expired;
 	struct handshake *prev, *next;
@@ -38,8 +39,8 @@ void handshake_drop(struct handshake *h);
  * has taken h out of the epoll set before any non-zero return is used. */
 int handshake_read(struct handshake *h, int *lfd);
 
-/* Answer st (WIRE_OK: attached as listener id) and free h; the listener
- * fd is closed unless st is WIRE_OK. */
+/* Answer st (WIRE_OK: attached as listener id, which a version-2 ack
+ * carries) and free h; the listener fd is closed unless st is WIRE_OK. */
 void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id);
 
 /* End the handshakes past their deadline (their thread then sees EOF);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Issue 2, hostile or broken clients against the real tracerd: garbage, a
 # truncated hello, a hello without an fd or with two, an fd that is not a
-# seccomp listener, another protocol version, a client that closes at once.
+# seccomp listener, only protocol versions tracerd does not speak, a
+# version-2 hello without its lowest version, a client that closes at once.
 # Each gets the ack status that names the reason where it can still read
 # one, each is recorded as a `reject` event, and tracerd keeps serving with
 # its fd count back at its baseline.
@@ -14,8 +15,8 @@ name, case = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect("\0" + name)
 s.settimeout(5)
-def hello(version=1):
-    return struct.pack("<IHHiI", 0x4e4f5446, version, 0, os.getpid(), 0)
+def hello(version=1, lowest=0):
+    return struct.pack("<IHHiHH", 0x4e4f5446, version, 0, os.getpid(), lowest, 0)
 def send(data, fds=()):
     anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
     s.sendmsg([data], anc)
@@ -32,7 +33,9 @@ elif case == "twofds":
 elif case == "pipefd":
     send(hello(), (r,))
 elif case == "version":
-    send(hello(2), (r,))
+    send(hello(99, 99), (r,))
+elif case == "nolowest":
+    send(hello(2, 0), (r,))
 elif case == "close":
     s.close()
     print("none")
@@ -65,7 +68,8 @@ test_hostile_clients() {
 	speak nofd 4 "hello without exactly one fd"
 	speak twofds 4 "hello without exactly one fd"
 	speak pipefd 5 "the fd is not a seccomp listener"
-	speak version 1 "protocol version unsupported"
+	speak version 1 "protocol versions 99-99 unsupported, tracerd speaks 1-2"
+	speak nolowest 4 "malformed hello"
 	speak close none "closed before the hello"
 	# still serving, nothing kept open
 	run sup "$PROGS/mk" mkdir "$IN/after"

@@ -1,8 +1,13 @@
 /* shim/handoff.c against a fake tracerd in this process: the connect and
- * peer check, the hello with its fd, every way the ack can be refused, and
+ * peer check, the hello with its fd, every way the ack can be refused, the
+ * tries again across a restart within the one deadline (a scripted tracerd
+ * on a thread) and the version negotiation in test_handoff_retry.c, and
  * PR_SET_PTRACER through a wrapped prctl (-Wl,--wrap=prctl): EINVAL where
  * Yama is absent is ignored, any other error is fatal. */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +21,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "test_handoff.h"
 #include "compat.h"
 #include "handoff.h"
 #include "sockname.h"
@@ -24,11 +30,7 @@
 int __wrap_prctl(int option, ...);
 int __real_prctl(int option, ...);
 
-static struct {
-	int calls;
-	unsigned long arg;
-	int ret_errno;		/* 0: succeed */
-} fake;
+struct fake_prctl fake;
 
 int __wrap_prctl(int option, ...)
 {
@@ -47,13 +49,17 @@ int __wrap_prctl(int option, ...)
 	return 0;
 }
 
-static struct {
-	char name[64];
-	int srv, cli, acc;
-	int listener;	/* stands in for the seccomp listener */
-} t;
+int64_t now_ms(void)
+{
+	struct timespec ts;
 
-static int setup(void **state)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct handoff_fixture t;
+
+int setup(void **state)
 {
 	struct sockaddr_un a;
 	socklen_t len;
@@ -65,6 +71,7 @@ static int setup(void **state)
 	len = sockname_addr(t.name, &a);
 	t.srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	t.cli = t.acc = -1;
+	handoff_init(&t.h, t.name);
 	t.listener = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (t.listener < 0 || t.srv < 0 || bind(t.srv, (struct sockaddr *)&a, len) < 0 ||
 	    listen(t.srv, 8) < 0)
@@ -72,14 +79,15 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+int teardown(void **state)
 {
 	(void)state;
 	if (t.acc >= 0)
 		close(t.acc);
 	if (t.cli >= 0)
 		close(t.cli);
-	close(t.srv);
+	if (t.srv >= 0)
+		close(t.srv);
 	close(t.listener);
 	return 0;
 }
@@ -89,7 +97,7 @@ static void connect_fake(void)
 {
 	struct handoff_err e = { 0 };
 
-	t.cli = handoff_connect(t.name, &e);
+	t.cli = handoff_connect(&t.h, &e);
 	if (t.cli < 0)
 		fail_msg("handoff_connect: %s: %s", e.what, strerror(e.err));
 	t.acc = accept4(t.srv, NULL, NULL, SOCK_CLOEXEC);
@@ -100,6 +108,7 @@ static void test_connect(void **state)
 {
 	struct timeval tv;
 	socklen_t len = sizeof(int);
+	long us;
 	int v = 0;
 
 	(void)state;
@@ -107,20 +116,33 @@ static void test_connect(void **state)
 	assert_int_equal(getsockopt(t.cli, SOL_SOCKET, SO_PASSCRED, &v, &len), 0);
 	assert_int_equal(v, 1);
 	assert_int_equal(fcntl(t.cli, F_GETFD), FD_CLOEXEC);
+	/* the time-outs are what is left of the one 2 s deadline */
 	len = sizeof(tv);
 	assert_int_equal(getsockopt(t.cli, SOL_SOCKET, SO_RCVTIMEO, &tv, &len), 0);
-	assert_int_equal(tv.tv_sec, 2);
+	us = tv.tv_sec * 1000000L + tv.tv_usec;
+	assert_true(us > 1500000 && us <= 2000000);
+	assert_int_equal(t.h.server_pid, getpid());
+	assert_int_equal(t.h.tries, 1);
 }
 
 static void test_not_running(void **state)
 {
 	struct handoff_err e = { 0 };
 	int base = unit_count_fds();
+	struct handoff h;
+	int64_t t0 = now_ms();
 
 	(void)state;
-	assert_int_equal(handoff_connect("unit-handoff-nobody-here", &e), -1);
+	handoff_init(&h, "unit-handoff-nobody-here");
+	assert_int_equal(handoff_connect(&h, &e), -1);
 	assert_string_equal(e.what, "tracerd is not running");
 	assert_int_equal(e.err, ECONNREFUSED);
+	/* no tracerd at all: no retry, at once */
+	handoff_init(&h, "unit-handoff-nobody-here");
+	assert_int_equal(handoff_open(&h, &e), -1);
+	assert_int_equal(e.err, ECONNREFUSED);
+	assert_int_equal(h.tries, 1);
+	assert_true(now_ms() - t0 < 20);
 	assert_int_equal(unit_count_fds(), base);
 }
 
@@ -151,16 +173,22 @@ static void check_hello(int listener)
 	assert_int_equal(rv.nfds, 1);
 	assert_int_equal(wire_hello_decode(buf, (size_t)rv.len, &h), WIRE_OK);
 	assert_int_equal(h.pid, getpid());
+	assert_int_equal(h.version, WIRE_VERSION_MAX);
+	assert_int_equal(h.min_version, WIRE_VERSION_MIN);
 	assert_int_equal(fstat(rv.fd, &st1), 0);
 	assert_int_equal(fstat(listener, &st2), 0);
 	assert_true(st1.st_ino == st2.st_ino && st1.st_dev == st2.st_dev);
 	close(rv.fd);
 }
 
+/* handoff_send closes the socket it is given. */
 static int send_with(int listener, struct handoff_err *e)
 {
+	int cli = t.cli;
+
 	memset(e, 0, sizeof(*e));
-	return handoff_send(t.cli, listener, e);
+	t.cli = -1;
+	return handoff_send(&t.h, cli, listener, e);
 }
 
 static void test_send_ok(void **state)
@@ -178,12 +206,39 @@ static void test_send_ok(void **state)
 		assert_int_equal(send_with(t.listener, &e), 0);
 		assert_int_equal(fake.calls, 1);
 		assert_int_equal(fake.arg, (unsigned long)getpid());	/* the server's pid */
+		assert_int_equal(t.h.acked, 1);
+		assert_int_equal(t.h.id, 0);
 		check_hello(t.listener);
-		close(t.cli);
 		close(t.acc);
-		t.cli = t.acc = -1;
+		t.acc = -1;
 	}
 	assert_int_equal(unit_count_fds(), base);
+}
+
+/* A version-2 ack: its listener id is kept. */
+static void test_send_v2(void **state)
+{
+	uint8_t a[WIRE_ACK_MAX];
+	struct handoff_err e;
+	size_t n;
+
+	(void)state;
+	connect_fake();
+	n = wire_ack_encode_v(a, 2, WIRE_OK, 0x1122334455ULL);
+	server_says(a, n, -1);
+	assert_int_equal(send_with(t.listener, &e), 0);
+	assert_int_equal(t.h.acked, 2);
+	assert_true(t.h.id == 0x1122334455ULL);
+	assert_int_equal(t.h.ptracer, getpid());
+	check_hello(t.listener);
+	/* an answer in a version above the one offered is refused */
+	handoff_init(&t.h, t.name);
+	t.h.version = 1;
+	close(t.acc);
+	connect_fake();
+	server_says(a, n, -1);
+	assert_int_equal(send_with(t.listener, &e), -1);
+	assert_string_equal(e.what, "tracerd answered in another protocol version");
 }
 
 static void test_ptracer_fails(void **state)
@@ -205,6 +260,10 @@ static void test_refused(void **state)
 
 	(void)state;
 	for (unsigned s = WIRE_EVERSION; s < WIRE_STATUS_MAX; s++) {
+		if (s == WIRE_ESHUTDOWN)
+			continue;	/* tried again: test_retry_* */
+		handoff_init(&t.h, t.name);
+		t.h.version = 1;	/* EVERSION naming version 1: nothing older to try */
 		connect_fake();
 		ack((enum wire_status)s);
 		fake.calls = 0;
@@ -212,9 +271,9 @@ static void test_refused(void **state)
 		assert_string_equal(e.what, "tracerd refused the listener");
 		assert_int_equal(e.status, s);
 		assert_int_equal(fake.calls, 0);
-		close(t.cli);
+		assert_int_equal(t.h.tries, 1);
 		close(t.acc);
-		t.cli = t.acc = -1;
+		t.acc = -1;
 	}
 }
 
@@ -230,7 +289,6 @@ static void test_malformed(void **state)
 	server_says(a, sizeof(a), -1);
 	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "malformed answer from tracerd");
-	close(t.cli);
 	close(t.acc);
 
 	/* short, then the server hangs up */
@@ -241,17 +299,6 @@ static void test_malformed(void **state)
 	assert_int_equal(send_with(t.listener, &e), -1);
 	assert_string_equal(e.what, "malformed answer from tracerd");
 	assert_int_equal(fake.calls, 0);
-}
-
-static void test_closed(void **state)
-{
-	struct handoff_err e;
-
-	(void)state;
-	connect_fake();
-	shutdown(t.acc, SHUT_WR);
-	assert_int_equal(send_with(t.listener, &e), -1);
-	assert_string_equal(e.what, "tracerd closed the connection");
 }
 
 /* No ack: the 2 s bound comes from SO_RCVTIMEO, shortened here. */
@@ -281,7 +328,7 @@ static void test_ack_with_fd(void **state)
 	wire_ack_encode(a, WIRE_OK);
 	server_says(a, sizeof(a), t.srv);
 	assert_int_equal(send_with(t.listener, &e), 0);
-	assert_int_equal(unit_count_fds(), base);
+	assert_int_equal(unit_count_fds(), base - 1);	/* the socket is closed too */
 }
 
 /* An ack on a socket without SO_PASSCRED carries no credentials. */
@@ -295,10 +342,9 @@ static void test_no_creds(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	wire_ack_encode(a, WIRE_OK);
 	assert_int_equal(wire_send(sv[1], a, sizeof(a), -1), 0);
-	assert_int_equal(handoff_send(sv[0], t.listener, &e), -1);
+	assert_int_equal(handoff_send(&t.h, sv[0], t.listener, &e), -1);
 	assert_string_equal(e.what, "tracerd's answer has foreign credentials, refusing it");
 	assert_int_equal(fake.calls, 0);
-	close(sv[0]);
 	close(sv[1]);
 }
 
@@ -369,6 +415,7 @@ static void test_squatter(void **state)
 {
 	struct handoff_err e = { 0 };
 	int ready[2], hold[2], base;
+	struct handoff h;
 	pid_t pid;
 
 	(void)state;
@@ -377,7 +424,8 @@ static void test_squatter(void **state)
 	snprintf(squat_name, sizeof(squat_name), "unit-handoff-squat-%d", getpid());
 	pid = as_nobody(squat, 0, ready, hold);
 	base = unit_count_fds();
-	assert_int_equal(handoff_connect(squat_name, &e), -1);
+	handoff_init(&h, squat_name);
+	assert_int_equal(handoff_connect(&h, &e), -1);
 	assert_string_equal(e.what, "the socket is served by another user, refusing it");
 	assert_int_equal(unit_count_fds(), base);
 	reap(pid, hold[1]);
@@ -396,13 +444,13 @@ static void test_foreign_ack(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)), 0);
 	pid = as_nobody(send_ack, sv[1], ready, hold);
-	assert_int_equal(handoff_send(sv[0], t.listener, &e), -1);
+	assert_int_equal(handoff_send(&t.h, sv[0], t.listener, &e), -1);
 	assert_string_equal(e.what, "tracerd's answer has foreign credentials, refusing it");
 	assert_int_equal(fake.calls, 0);
 	reap(pid, hold[1]);
-	close(sv[0]);
 	close(sv[1]);
 }
+
 
 int main(void)
 {
@@ -410,10 +458,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_connect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_v2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ptracer_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_with_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_creds, setup, teardown),
@@ -421,5 +469,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_ack, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("handoff", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("handoff", tests, NULL, NULL);
+
+	return failed + handoff_retry_run();
 }

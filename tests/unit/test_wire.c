@@ -1,5 +1,6 @@
 /* common/wire.c: the hello/ack codec on good, truncated and garbage input,
- * and fd/credential passing over real socketpairs. */
+ * the version ranges and their negotiation, and fd/credential passing over
+ * real socketpairs. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -21,15 +22,23 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* A decode that fails must leave *out alone. */
-static const struct wire_hello sentinel = { 0xdeadbeef, 0xaaaa, 0xbbbb, 0x1234567, 0xcccc };
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* A decode that fails must leave *out alone (but the version it names on
+ * WIRE_EVERSION). */
+static const struct wire_hello sentinel = { 0xdeadbeef, 0xaaaa, 0xbbbb, 0x1234567, 0xcccc, 0xdddd };
 
 static int decode_keeps(const uint8_t *buf, size_t len)
 {
-	struct wire_hello h = sentinel;
+	struct wire_hello h = sentinel, want = sentinel;
 	int r = wire_hello_decode(buf, len, &h);
 
-	assert_memory_equal(&h, &sentinel, sizeof(h));
+	if (r == WIRE_EVERSION)
+		memcpy(&want.version, buf + 4, sizeof(want.version));
+	assert_memory_equal(&h, &want, sizeof(h));
 	return r;
 }
 
@@ -46,10 +55,12 @@ static void test_hello_roundtrip(void **state)
 		memset(&h, 0, sizeof(h));
 		assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
 		assert_int_equal(h.magic, WIRE_MAGIC);
-		assert_int_equal(h.version, WIRE_VERSION);
+		assert_int_equal(h.version, 1);
 		assert_int_equal(h.flags, 0);
 		assert_int_equal(h.pid, pids[i]);
+		assert_int_equal(h.min_version, 1);
 		assert_int_equal(h.reserved, 0);
+		assert_int_equal(wire_version_pick(&h), 1);
 	}
 	assert_int_equal(WIRE_HELLO_SIZE, 16);
 	assert_int_equal(WIRE_ACK_SIZE, 8);
@@ -93,11 +104,12 @@ static void test_hello_magic(void **state)
 	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 }
 
-/* Another version is reported as such, whatever its length: a newer client
- * may send a longer hello and must learn that the version is the problem. */
+/* Version 0, or a version above ours not in the frozen layout, is reported
+ * as a version problem whatever its length: a newer client may one day
+ * send a longer hello and must learn that the version is the problem. */
 static void test_hello_version(void **state)
 {
-	static const uint16_t bad[] = { 0, WIRE_VERSION + 1, 0xffff };
+	static const uint16_t bad[] = { 0, WIRE_VERSION_MAX + 1, 0xffff };
 	uint8_t buf[64];
 
 	(void)state;
@@ -105,10 +117,56 @@ static void test_hello_version(void **state)
 		memset(buf, 0, sizeof(buf));
 		wire_hello_encode(buf, 77);
 		put16(buf + 4, bad[i]);
-		assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EVERSION);
 		assert_int_equal(decode_keeps(buf, 8), WIRE_EVERSION);
 		assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EVERSION);
+		/* 16 bytes, lowest version 0: no layout of ours */
+		assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EVERSION);
 	}
+	/* our own versions with a wrong length are malformed */
+	for (uint16_t v = WIRE_VERSION_MIN; v <= WIRE_VERSION_MAX; v++) {
+		wire_hello_encode_range(buf, 77, 1, v);
+		assert_int_equal(decode_keeps(buf, 8), WIRE_EBADHELLO);
+		assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE + 1), WIRE_EBADHELLO);
+	}
+}
+
+/* Every range a hello can offer: decoded, re-encoded to the same bytes,
+ * and answered in min(ours, its highest) when that is in both ranges. */
+static void test_hello_range(void **state)
+{
+	static const struct { uint16_t lo, hi; unsigned pick; } cases[] = {
+		{ 1, 1, 1 }, { 1, 2, 2 }, { 2, 2, 2 }, { 1, 3, 2 }, { 2, 99, 2 },
+		{ 1, 0xffff, 2 }, { 3, 3, 0 }, { 3, 99, 0 }, { 99, 99, 0 },
+	};
+	uint8_t buf[WIRE_HELLO_SIZE], again[WIRE_HELLO_SIZE];
+	struct wire_hello h;
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		wire_hello_encode_range(buf, 4242, cases[i].lo, cases[i].hi);
+		assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+		assert_int_equal(h.version, cases[i].hi);
+		assert_int_equal(h.min_version, cases[i].lo);
+		assert_int_equal(h.pid, 4242);
+		assert_int_equal(wire_version_pick(&h), cases[i].pick);
+		wire_hello_encode_range(again, h.pid, h.min_version, h.version);
+		assert_memory_equal(again, buf, sizeof(buf));
+	}
+	/* a version-1 hello keeps its reserved u32: 0, lowest 1 implied */
+	wire_hello_encode_range(buf, 5, 1, 1);
+	wire_hello_encode(again, 5);
+	assert_memory_equal(again, buf, sizeof(buf));
+	put16(buf + 12, 1);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	/* version 2 on: the lowest within 1..version, then a reserved u16 */
+	wire_hello_encode_range(buf, 5, 1, 2);
+	put16(buf + 12, 0);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	put16(buf + 12, 3);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	wire_hello_encode_range(buf, 5, 1, 2);
+	put16(buf + 14, 1);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 }
 
 static void test_hello_flags_reserved(void **state)
@@ -126,6 +184,9 @@ static void test_hello_flags_reserved(void **state)
 	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 	put32(buf + 12, 0x80000000U);
 	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	wire_hello_encode_range(buf, 77, 1, 2);
+	put16(buf + 6, 2);
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 }
 
 static void test_hello_pid(void **state)
@@ -138,12 +199,15 @@ static void test_hello_pid(void **state)
 		wire_hello_encode(buf, 77);
 		put32(buf + 8, bad[i]);
 		assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+		wire_hello_encode_range(buf, 77, 1, 2);
+		put32(buf + 8, bad[i]);
+		assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 	}
 }
 
 static void test_ack_roundtrip(void **state)
 {
-	uint8_t buf[WIRE_ACK_SIZE];
+	uint8_t buf[WIRE_ACK_MAX], v1[WIRE_ACK_SIZE];
 	struct wire_ack a;
 
 	(void)state;
@@ -151,16 +215,59 @@ static void test_ack_roundtrip(void **state)
 		memset(buf, 0xa5, sizeof(buf));
 		wire_ack_encode(buf, (enum wire_status)s);
 		memset(&a, 0xff, sizeof(a));
-		assert_int_equal(wire_ack_decode(buf, sizeof(buf), &a), 0);
+		assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), 0);
 		assert_int_equal(a.magic, WIRE_MAGIC);
-		assert_int_equal(a.version, WIRE_VERSION);
+		assert_int_equal(a.version, 1);
 		assert_int_equal(a.status, s);
+		assert_int_equal(a.id, 0);
+		/* in version 1 both encoders agree; a refusal is 8 bytes in any */
+		assert_int_equal(wire_ack_encode_v(buf, 1, (enum wire_status)s, 9), WIRE_ACK_SIZE);
+		wire_ack_encode(v1, (enum wire_status)s);
+		assert_memory_equal(buf, v1, WIRE_ACK_SIZE);
+		if (s != WIRE_OK)
+			assert_int_equal(wire_ack_encode_v(buf, 2, (enum wire_status)s, 9),
+					 WIRE_ACK_SIZE);
 	}
+}
+
+/* Version 2's WIRE_OK carries the listener id: 16 bytes, id not 0. */
+static void test_ack_v2(void **state)
+{
+	static const uint64_t ids[] = { 1, 42, 0x100000000ULL, UINT64_MAX };
+	uint8_t buf[WIRE_ACK_MAX];
+	struct wire_ack a;
+
+	(void)state;
+	assert_int_equal(WIRE_ACK_V2_SIZE, 16);
+	for (size_t i = 0; i < UNIT_LEN(ids); i++) {
+		assert_int_equal(wire_ack_encode_v(buf, 2, WIRE_OK, ids[i]), WIRE_ACK_V2_SIZE);
+		assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), 0);
+		assert_int_equal(a.version, 2);
+		assert_int_equal(a.status, WIRE_OK);
+		assert_true(a.id == ids[i]);
+		/* the header alone is not a version-2 WIRE_OK */
+		assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
+	}
+	put64(buf + 8, 0);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), -EPROTO);
+	/* a WIRE_OK in a version whose layout we do not know, or version 0 */
+	wire_ack_encode_v(buf, 2, WIRE_OK, 7);
+	put16(buf + 4, WIRE_VERSION_MAX + 1);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), -EPROTO);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
+	put16(buf + 4, 0);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
+	/* a refusal from any version is the header: a newer tracerd's EVERSION */
+	assert_int_equal(wire_ack_encode_v(buf, 7, WIRE_EVERSION, 0), WIRE_ACK_SIZE);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), 0);
+	assert_int_equal(a.version, 7);
+	assert_int_equal(a.status, WIRE_EVERSION);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), -EPROTO);
 }
 
 static void test_ack_bad(void **state)
 {
-	static const struct wire_ack keep = { 1, 2, 3 };
+	static const struct wire_ack keep = { 1, 2, 3, 4 };
 	uint8_t buf[32];
 	struct wire_ack a;
 
@@ -178,9 +285,11 @@ static void test_ack_bad(void **state)
 	a = keep;
 	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
 	assert_memory_equal(&a, &keep, sizeof(a));
-	/* a hello is not an ack */
+	/* a version-1 hello is not an ack (a version-2 one has an ack's
+	 * shape: the two go in opposite directions) */
 	wire_hello_encode(buf, 5);
 	assert_int_equal(wire_ack_decode(buf, WIRE_HELLO_SIZE, &a), -EPROTO);
+	assert_memory_equal(&a, &keep, sizeof(a));
 }
 
 static void test_status_str(void **state)
@@ -213,9 +322,11 @@ int main(void)
 		cmocka_unit_test(test_hello_oversize),
 		cmocka_unit_test(test_hello_magic),
 		cmocka_unit_test(test_hello_version),
+		cmocka_unit_test(test_hello_range),
 		cmocka_unit_test(test_hello_flags_reserved),
 		cmocka_unit_test(test_hello_pid),
 		cmocka_unit_test(test_ack_roundtrip),
+		cmocka_unit_test(test_ack_v2),
 		cmocka_unit_test(test_ack_bad),
 		cmocka_unit_test(test_status_str),
 	};

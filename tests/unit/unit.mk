@@ -15,7 +15,7 @@ UNIT_SRC_sockname := common/sockname.c
 UNIT_SRC_syscalls := common/syscalls.c
 UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
 UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
-UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl
+UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl -pthread
 
 # tracerd's parts
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
