@@ -16,6 +16,7 @@
 #include "activation.h"
 #include "canon.h"
 #include "fdstore.h"
+#include "inflight.h"
 
 /* A decimal number without sign or spaces, at most max. */
 static int number(const char *s, unsigned long max, unsigned long *ret)
@@ -149,6 +150,17 @@ static int take_listener(struct activation *a, int fd, uint64_t id, pid_t pid)
 	return 0;
 }
 
+/* An in-flight table: kept for inflight_open, which checks it. */
+static void take_table(struct activation *a, int fd)
+{
+	if (a->ntables == ACTIVATION_TABLES || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		close(fd);
+		a->ignored++;
+		return;
+	}
+	a->tables[a->ntables++] = fd;
+}
+
 /* The listening socket: exactly one. */
 static int take_socket(struct activation *a, int fd, unsigned n, char *err, size_t errlen)
 {
@@ -192,6 +204,8 @@ int activation_take(struct activation *a, char *err, size_t errlen)
 		nth_name(names, (unsigned)i, name, sizeof(name));
 		if (fdstore_parse_listener(name, &id, &pid) == 0)
 			r = take_listener(a, fd, id, pid);
+		else if (inflight_parse_name(name, &id) == 0)
+			take_table(a, fd);
 		else
 			r = take_socket(a, fd, (unsigned)n, err, errlen);
 	}

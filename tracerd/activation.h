@@ -32,12 +32,17 @@ struct adopted {
 };
 
 /* What was passed: the listening socket (-1: none; bind one), the stored
- * listeners to adopt, and how many stored fds were of no use (closed: a
+ * listeners to adopt, the in-flight tables of the tracerds before (named
+ * inflight-GEN; checked when opened), and how many stored fds were of no use (closed: a
  * name we do not know, or a listener name on another kind of fd). */
+#define ACTIVATION_TABLES 4	/* in-flight tables kept: one, two across a crash */
+
 struct activation {
 	int socket;
 	struct adopted *listeners;
 	unsigned nlisteners;
+	int tables[ACTIVATION_TABLES];	/* in-flight tables (memfds) */
+	unsigned ntables;
 	unsigned ignored;
 };
 

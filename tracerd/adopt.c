@@ -1,13 +1,17 @@
 /* Adoption: the same attach as a handshake's, minus the push (the store
  * has the listener already) and the ack (its program is not waiting for
  * one: its calls wait in the kernel until somebody receives them). */
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "../common/wire.h"
 #include "adopt.h"
 #include "audit.h"
+#include "fdstore.h"
+#include "inflight.h"
 #include "listener.h"
 #include "log.h"
+#include "recover.h"
 
 unsigned adopt_listeners(const struct activation *a)
 {
@@ -34,4 +38,54 @@ unsigned adopt_listeners(const struct activation *a)
 		n++;
 	}
 	return n;
+}
+
+static struct inflight old[ACTIVATION_TABLES];
+static unsigned nold;
+
+void adopt_tables(struct activation *a, unsigned max_threads)
+{
+	uint64_t gen = 0, next = 0;
+	int r;
+
+	for (unsigned i = 0; i < a->ntables; i++) {
+		struct inflight *t = &old[nold];
+
+		if (!fdstore_max() || inflight_open(t, a->tables[i]) < 0) {
+			if (fdstore_max())
+				log_warn("a stored in-flight table is not one of this version, ignoring");
+			else
+				close(a->tables[i]);
+			continue;
+		}
+		gen = t->hdr->generation > gen ? t->hdr->generation : gen;
+		next = t->hdr->next_listener > next ? t->hdr->next_listener : next;
+		nold++;
+	}
+	a->ntables = 0;
+	if (!fdstore_max())
+		return;
+	listener_ids_from(next);
+	r = inflight_create(&inflight_cur, max_threads + 1, gen + 1);
+	if (r == 0)
+		r = fdstore_push(inflight_cur.fd, inflight_cur.name);
+	if (r < 0)
+		log_warn_errno(r, "no in-flight table in the fd store: calls in flight when tracerd "
+			       "dies will wait until their programs are interrupted");
+}
+
+void adopt_calls(void)
+{
+	struct inflight_slot *spare = inflight_cur.hdr ?
+		inflight_slot(inflight_cur.hdr->nslots - 1) : NULL;
+
+	for (unsigned i = 0; i < nold; i++) {
+		unsigned n = recover_calls(&old[i], spare);
+
+		if (n)
+			log_info("finished %u calls that the tracerd before had in flight", n);
+		(void)fdstore_remove(old[i].name);
+		inflight_close(&old[i]);
+	}
+	nold = 0;
 }

@@ -10,6 +10,7 @@
  * O_NOFOLLOW and O_NONBLOCK: a FIFO or a symlink put in its place by a
  * program of the same uid cannot wedge or redirect tracerd. */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <limits.h>
@@ -372,6 +373,27 @@ void audit_begin(struct jbuf *j, char *buf, size_t cap)
 	json_key_str(j, "ts", s, n);
 }
 
+bool audit_tail_contains(const char *needle, size_t window)
+{
+	size_t n = strlen(needle);
+	bool found = false;
+	char *buf = malloc(window);
+	ssize_t got = -1;
+	off_t from;
+
+	if (!buf)
+		return false;
+	pthread_mutex_lock(&audit_lock);
+	from = file_end > (off_t)window ? file_end - (off_t)window : 0;
+	if (audit_fd >= 0)
+		got = pread(audit_fd, buf, (size_t)(file_end - from), from);
+	pthread_mutex_unlock(&audit_lock);
+	if (got > 0)
+		found = memmem(buf, (size_t)got, needle, n) != NULL;
+	free(buf);
+	return found;
+}
+
 int audit_event_with(const char *event, pid_t pid, const char *reason,
 		     const struct audit_num *nums, size_t n)
 {
@@ -424,6 +446,14 @@ static void syscall_keys(struct jbuf *j, const struct call *c)
 		json_key_int(j, "dirfd", c->dirfd);
 }
 
+void audit_call_key(struct jbuf *j, uint64_t listener, uint64_t id)
+{
+	char n[24];
+
+	json_key_int(j, "listener", (long long)listener);
+	json_key_str(j, "notif", n, (size_t)snprintf(n, sizeof(n), "%" PRIu64, id));
+}
+
 int audit_record(const struct audit_rec *r, char *buf, size_t cap)
 {
 	const struct call *c = r->call;
@@ -452,5 +482,8 @@ int audit_record(const struct audit_rec *r, char *buf, size_t cap)
 	json_key_cstr(&j, "errno", v->err ? strerrorname_np(v->err) : NULL);
 	if (v->decision != DECISION_EMULATED)
 		json_key_cstr(&j, "reason", v->reason ? v->reason : "unknown");
+	audit_call_key(&j, c->listener, c->id);
+	if (c->recovered)
+		json_key_bool(&j, "recovered", true);
 	return json_end(&j);
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "json.h"
@@ -33,6 +34,10 @@ void audit_unclaim(size_t n);
  * loss is counted; the next successful write is preceded by a
  * `lost-records` event. 0 or -errno. */
 int audit_write(const char *line, size_t len, size_t claim);
+
+/* Is needle in the last window bytes of the log? (false for stdout, or
+ * when it cannot be read.) How recovery avoids writing a record twice. */
+bool audit_tail_contains(const char *needle, size_t window);
 
 /* Start a line with "ts". */
 void audit_begin(struct jbuf *j, char *buf, size_t cap);
@@ -63,6 +68,10 @@ struct audit_rec {
 	const char *resolved;			/* NULL: unresolved */
 	const struct verdict *verdict;
 };
+
+/* A call's key in its record: "listener":L,"notif":"N" (N a decimal
+ * string: JSON readers lose 64-bit integers). Recovery looks for it. */
+void audit_call_key(struct jbuf *j, uint64_t listener, uint64_t id);
 
 /* At least the length of the call's record as it will be, once decided. */
 size_t audit_record_bound(const struct audit_rec *r);

@@ -5,6 +5,7 @@
 #ifndef TRACERD_CALL_H
 #define TRACERD_CALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -12,6 +13,8 @@
 
 struct call {
 	uint64_t id;
+	uint64_t listener;	/* the id of the listener it came on */
+	bool recovered;		/* found in the in-flight table of a tracerd gone */
 	pid_t tid;		/* 0: not visible in tracerd's pid namespace */
 	uint32_t arch, nr;
 	enum syscalls_kind kind;

@@ -92,3 +92,23 @@ int fdstore_parse_listener(const char *name, uint64_t *ret_id, pid_t *ret_pid)
 	*ret_pid = (pid_t)pid;
 	return 0;
 }
+
+int fdstore_push(int fd, const char *name)
+{
+	char msg[FDSTORE_NAME_MAX + 32];
+
+	if (!store_max)
+		return 0;
+	snprintf(msg, sizeof(msg), "FDSTORE=1\nFDNAME=%s", name);
+	return sdnotify_send_fd(msg, fd);
+}
+
+int fdstore_remove(const char *name)
+{
+	char msg[FDSTORE_NAME_MAX + 32];
+
+	if (!store_max)
+		return 0;
+	snprintf(msg, sizeof(msg), "FDSTOREREMOVE=1\nFDNAME=%s", name);
+	return sdnotify_send(msg);
+}

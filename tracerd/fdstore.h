@@ -30,6 +30,12 @@ unsigned fdstore_room(void);
 /* Push a listener: 1 stored, 0 no store, -errno. */
 int fdstore_push_listener(int fd, uint64_t id, pid_t pid);
 
+/* Any fd under a name of its own (the in-flight table), and the removal
+ * of every fd of a name: only for names no other fd has. 1, 0 (no store),
+ * -errno. */
+int fdstore_push(int fd, const char *name);
+int fdstore_remove(const char *name);
+
 /* "listener-ID-PID" (FDNAME: printable ASCII, no ':'): format, parse.
  * Parse: 0, or -EINVAL when name is not exactly that with ID >= 1 and
  * 1 <= PID <= INT32_MAX, decimal without sign or leading zeros. */

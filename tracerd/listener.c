@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "fdstore.h"
 #include "hooks.h"
+#include "inflight.h"
 #include "log.h"
 #include "listener.h"
 #include "pool.h"
@@ -87,6 +88,8 @@ static int reserve_locked(struct listener *l, uint64_t id)
 	l->id = id ? id : ++next_id;
 	if (l->id > next_id)
 		next_id = l->id;	/* adopted: new ids go on after it */
+	if (inflight_cur.hdr)	/* and after a restart too */
+		atomic_store(&inflight_cur.hdr->next_listener, next_id);
 	nattached++;
 	return WIRE_OK;
 }
@@ -139,6 +142,27 @@ int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 	if (st != WIRE_OK)
 		free(l);
 	return st;
+}
+
+struct listener *listener_find(uint64_t id)
+{
+	for (struct listener *l = live; l; l = l->next)
+		if (l->id == id && !l->dead)
+			return l;
+	return NULL;
+}
+
+void listener_ids_from(uint64_t next)
+{
+	pool_lock();
+	if (next > next_id)
+		next_id = next;
+	pool_unlock();
+}
+
+uint64_t listener_next_id(void)
+{
+	return next_id;
 }
 
 bool listener_get(struct listener *l)

@@ -34,6 +34,14 @@ void listener_init(int epfd, item_handler *on_event, unsigned max_attached);
  * lock. */
 int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id);
 
+/* The attached listener of that id, or NULL (pool lock held). */
+struct listener *listener_find(uint64_t id);
+
+/* New ids go on from next at least (the in-flight table's count). */
+void listener_ids_from(uint64_t next);
+/* The last id given (pool lock held, or a snapshot). */
+uint64_t listener_next_id(void);
+
 /* A thread starts using l (pool lock held): false when it is detached or
  * tracerd is stopping. */
 bool listener_get(struct listener *l);

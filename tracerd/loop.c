@@ -26,6 +26,7 @@
 #include "audit.h"
 #include "emulate.h"
 #include "handshake.h"
+#include "inflight.h"
 #include "listener.h"
 #include "log.h"
 #include "loop.h"
@@ -203,7 +204,7 @@ static int start_worker(unsigned i)
 	w->idx = i;
 	w->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	r = w->kickfd < 0 ? -errno : 0;
-	w->x = notif_ctx_new();
+	w->x = notif_ctx_new(inflight_slot(i));
 	if (r == 0)
 		r = w->x ? start_thread(&w->th, worker_start, w) : -ENOMEM;
 	if (r < 0) {

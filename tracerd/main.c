@@ -304,6 +304,7 @@ int main(int argc, char **argv)
 	socket_name(fd, where, sizeof(where));	/* passed or bound, as it is */
 	if (setup_log(&o) < 0)
 		return 1;
+	adopt_tables(&act, o.max_threads);
 	r = loop_start(fd, o.threads, o.max_threads, max_listeners, max_handshakes);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
@@ -313,6 +314,7 @@ int main(int argc, char **argv)
 	log_info("%s on %s; %u programs adopted", act.socket >= 0 ? "socket-activated, serving" :
 		 "listening", where, adopt_listeners(&act));
 	activation_free(&act);
+	adopt_calls();
 	r = loop_supervise();
 	stop_event();
 	audit_close();

@@ -17,6 +17,7 @@
 #include "emulate.h"
 #include "fdutil.h"
 #include "hooks.h"
+#include "inflight.h"
 #include "log.h"
 #include "notif.h"
 #include "policy.h"
@@ -42,15 +43,21 @@ struct notif_ctx {
 	size_t claim;			/* room claimed in the log for the record */
 	struct target_buf tbuf;		/* status text, groups, id maps */
 	struct resolve_arena *arena;	/* the resolution's large state */
-	char line[AUDIT_LINE_MAX];
+	struct inflight_slot *slot;	/* this thread's, in the in-flight table */
+	bool recovering;		/* the call is one a tracerd gone had */
+	int formatted;			/* the record's length, once in line */
+	char *line;			/* the record: in the slot, or own[] */
+	char own[];			/* AUDIT_LINE_MAX without a slot */
 };
 
-struct notif_ctx *notif_ctx_new(void)
+struct notif_ctx *notif_ctx_new(struct inflight_slot *slot)
 {
-	struct notif_ctx *x = calloc(1, sizeof(*x));
+	struct notif_ctx *x = calloc(1, sizeof(*x) + (slot ? 0 : AUDIT_LINE_MAX));
 
 	if (!x)
 		return NULL;
+	x->slot = slot;
+	x->line = slot ? slot->line : x->own;
 	x->req = calloc(1, daemon_cfg.notif_size);
 	x->resp = calloc(1, daemon_cfg.resp_size);
 	x->arena = resolve_arena_new();
@@ -72,9 +79,12 @@ void notif_ctx_free(struct notif_ctx *x)
 	free(x);
 }
 
-static void call_init(struct call *c, const struct seccomp_notif *req)
+static void call_init(struct call *c, const struct seccomp_notif *req, uint64_t owner,
+		      bool recovered)
 {
 	c->id = req->id;
+	c->listener = owner;
+	c->recovered = recovered;
 	c->tid = (pid_t)req->pid;
 	c->arch = req->data.arch;
 	c->nr = (uint32_t)req->data.nr;
@@ -104,6 +114,7 @@ static void results_init(struct notif_ctx *x)
 	x->res.have_resolved = x->res.have_cwd = false;
 	x->verdict = (struct verdict){ DECISION_ERROR, EPERM, "not evaluated" };
 	x->created = false;
+	x->formatted = 0;
 	x->claim = 0;
 }
 
@@ -137,9 +148,52 @@ static int on_parent(const struct resolve_out *out)
 	return creds_for_dir(out->parentfd) < 0 ? -EPERM : 0;
 }
 
+/* The slot says DECIDED before anything is created: a call found there
+ * after a crash is handled again from the start. */
+static void decided(struct notif_ctx *x)
+{
+	if (x->slot) {
+		x->slot->err = x->verdict.err;
+		inflight_set(x->slot, INFLIGHT_DECIDED);
+	}
+}
+
+/* The notification into the slot, RECEIVED (plain stores: no syscall). */
+static void received(struct notif_ctx *x, uint64_t owner)
+{
+	struct inflight_slot *s = x->slot;
+
+	if (!s)
+		return;
+	s->listener = owner;
+	s->notif_len = (uint32_t)sizeof(struct seccomp_notif);
+	memcpy(s->notif, x->req, sizeof(struct seccomp_notif));
+	inflight_set(s, INFLIGHT_RECEIVED);
+}
+
+/* With an in-flight table, the record is formatted the moment the
+ * directory exists, and the slot says CREATED with it: a tracerd started
+ * after a crash writes it and answers 0, whenever the crash came. */
+static void created(struct notif_ctx *x)
+{
+	struct audit_rec rec;
+	int n;
+
+	if (!x->slot || !x->created)
+		return;
+	rec = record_of(x);
+	n = audit_record(&rec, x->line, AUDIT_LINE_MAX);
+	if (n < 0)
+		return;	/* record() says so */
+	x->formatted = n;
+	x->slot->line_len = (uint32_t)n;
+	x->slot->err = 0;
+	inflight_set(x->slot, INFLIGHT_CREATED);
+}
+
 /* Room for the record first (once the directory exists, its record must
  * be writable), then the creation on the judged parent. */
-static void create(struct notif_ctx *x)
+static void create(struct notif_ctx *x, int procfd)
 {
 	struct audit_rec rec = record_of(x);
 	int r;
@@ -152,6 +206,9 @@ static void create(struct notif_ctx *x)
 			     "no room for the record in the audit log");
 		return;
 	}
+	decided(x);
+	if (x->slot && !x->res.have_cwd)
+		target_cwd(procfd, &x->facts);	/* the record is complete once created */
 	hook_pause(HOOK_BEFORE_CREATE, x->path.path);
 	r = on_parent(&x->res);
 	if (r == 0)
@@ -159,6 +216,7 @@ static void create(struct notif_ctx *x)
 	x->verdict.decision = DECISION_EMULATED;
 	x->verdict.err = -r;
 	x->created = r == 0;
+	created(x);
 	hook_pause(HOOK_AFTER_CREATE, x->path.path);
 }
 
@@ -191,7 +249,7 @@ static void decide(struct notif_ctx *x, int procfd)
 				f.probe = emulate_probe(x->res.parentfd, x->res.last);
 			continue;
 		case POLICY_CREATE:
-			create(x);
+			create(x, procfd);
 			return;
 		case POLICY_ANSWER:
 			return;
@@ -345,19 +403,26 @@ static bool unrecorded(const struct notif_ctx *x)
 	return true;
 }
 
-/* The record, before the answer: no record, no directory, no success. */
+/* The record, before the answer: no record, no directory, no success.
+ * The in-flight slot says CREATED (with the record) once the directory
+ * exists, RECORDED (with the answer) once the record is in the log. */
 static void record(struct notif_ctx *x)
 {
 	struct audit_rec rec = record_of(x);
-	int n = audit_record(&rec, x->line, sizeof(x->line));
+	struct inflight_slot *s = x->slot;
+	int n = x->formatted ? x->formatted : audit_record(&rec, x->line, AUDIT_LINE_MAX);
 
 	if (n < 0) {
-		log_error("a record did not fit in %zu bytes: call of pid %d answered EPERM",
-			  sizeof(x->line), (int)x->call.tid);
+		log_error("a record did not fit in %d bytes: call of pid %d answered EPERM",
+			  AUDIT_LINE_MAX, (int)x->call.tid);
 		audit_unclaim(x->claim);
 	}
 	if ((n < 0 || audit_write(x->line, (size_t)n, x->claim) < 0) && !unrecorded(x))
 		x->verdict.err = EPERM;
+	if (s) {
+		s->err = x->verdict.err;
+		inflight_set(s, INFLIGHT_RECORDED);
+	}
 }
 
 int notif_recv(struct notif_ctx *x, int listener)
@@ -372,10 +437,13 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 {
 	const char *path;
 
-	call_init(&x->call, x->req);
+	received(x, owner);
+	call_init(&x->call, x->req, owner, x->recovering);
 	results_init(x);
 	hook_pause(HOOK_AFTER_RECV, NULL);
 	answer(x, listener, owner);
+	if (!x->created)
+		decided(x);
 	record(x);
 	stats_add(&stats.decided[x->verdict.decision], 1);
 	path = x->path.ok ? x->path.path : NULL;
@@ -388,6 +456,17 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
 		(void)audit_event("lost", x->facts.tgid > 0 ? x->facts.tgid : x->call.tid,
 				  "target interrupted or killed before the answer");
+	inflight_set(x->slot, INFLIGHT_FREE);
+}
+
+void notif_recover(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
+		   size_t len)
+{
+	memset(x->req, 0, daemon_cfg.notif_size);
+	memcpy(x->req, notif, len < daemon_cfg.notif_size ? len : daemon_cfg.notif_size);
+	x->recovering = true;
+	notif_answer(x, listener, owner);
+	x->recovering = false;
 }
 
 int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)

@@ -3,13 +3,17 @@
 #ifndef TRACERD_NOTIF_H
 #define TRACERD_NOTIF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The buffers of one answering thread, allocated once (the resolution's
  * arena among them), and the results of the call in hand. */
 struct notif_ctx;
+struct inflight_slot;
 
-struct notif_ctx *notif_ctx_new(void);
+/* slot: the thread's in the in-flight table (NULL: none), where the
+ * record is formatted too. */
+struct notif_ctx *notif_ctx_new(struct inflight_slot *slot);
 void notif_ctx_free(struct notif_ctx *x);
 
 /* Wait for one notification of the listener. 1 when one came, 0 for the
@@ -19,6 +23,11 @@ int notif_recv(struct notif_ctx *x, int listener);
 /* Evaluate, record and answer the notification notif_recv took; owner is
  * the listener's unique id. */
 void notif_answer(struct notif_ctx *x, int listener, uint64_t owner);
+
+/* Answer again a call a tracerd gone had received (its raw notification,
+ * len bytes): handled from the start, its record "recovered":true. */
+void notif_recover(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
+		   size_t len);
 
 /* Both: 1 when a call was answered, 0 when none came, or -errno. */
 int notif_handle(struct notif_ctx *x, int listener, uint64_t owner);

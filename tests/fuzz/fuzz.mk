@@ -31,7 +31,8 @@ FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c $(RESOLVE_SRC)
 FUZZ_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 FUZZ_SRC_status  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
-FUZZ_SRC_sdenv   := tracerd/sdnotify.c tracerd/activation.c tracerd/canon.c tracerd/fdstore.c
+FUZZ_SRC_sdenv   := tracerd/sdnotify.c tracerd/activation.c tracerd/canon.c tracerd/fdstore.c \
+		    tracerd/inflight.c
 
 define fuzz_rule
 $(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(HDRS) \

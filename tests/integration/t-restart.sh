@@ -122,6 +122,61 @@ test_restart() {
 	EOF
 }
 
+# kill -s KILL: systemd restarts tracerd (Restart=on-failure), which adopts
+# the listeners and finishes the calls its in-flight table had
+test_kill() {
+	use store
+	rm -rf "$IN"/loop*
+	loops_start 150
+	restarts "kill -s KILL"
+	loops_check 150
+	echo "# kill: $(audit_count recovered?) records recovered" >&5
+}
+
+# held KILL-AT: a call held at a pause point when tracerd is killed is
+# answered once, correctly, with one record
+held() {
+	local at=$1 pid
+	use held
+	printf 'TRACERD_TEST_STALL=HOLD%s\nTRACERD_TEST_STALL_MS=1500\nTRACERD_TEST_STALL_AT=%s\n' \
+		"$at" "$at" >"$SVC/held/env"
+	pid=$(main_pid)
+	sc restart "$SERVICE" || fail "restart"	# a tracerd that read this env
+	run sup mkdir "$IN/held-warm-$at"
+	assert_rc 0 "warm-up"
+	main_pid_not "$pid" || fail "not restarted"
+	sup /usr/bin/python3 -c '
+import os, sys
+try:
+    os.mkdir(sys.argv[1]); print("rc 0")
+except OSError as e:
+    print("rc", e.errno)
+' "$IN/HOLD$at" >"$T/held.out" 2>&1 &
+	local p=$!
+	poll eval '[ "$(TRACERD_SIGPID=$(main_pid) sleeping_threads)" -ge 1 ]' ||
+		{ dump_service; fail "the call was not held at $at"; }
+	pid=$(main_pid)
+	rm -f "$SVC/held/env"	# the next tracerd holds nothing
+	sc kill -s KILL "$SERVICE"
+	poll main_pid_not "$pid" || { dump_service; fail "not restarted"; }
+	wait "$p"
+	assert_eq "$(cat "$T/held.out")" "rc 0" "the held mkdir ($at)"
+	assert_dir "$IN/HOLD$at"
+	expect_records 1 path="$IN/HOLD$at"
+	# received, decided or created: finished by the new tracerd
+	case $at in
+	after-record | before-send) expect_records 1 path="$IN/HOLD$at" !recovered ;;
+	*) expect_records 1 path="$IN/HOLD$at" recovered? ;;
+	esac
+}
+
+test_held() {
+	local at
+	for at in after-recv before-create after-create after-record before-send; do
+		held "$at"
+	done
+}
+
 # stop (not restart) ends supervision: the store is emptied, the running
 # program's next mkdir gets ENOSYS
 test_stop_ends() {
@@ -142,7 +197,7 @@ except OSError as e:
 	wait "$p"
 	assert_eq "$(tail -n 1 "$T/stop.out")" "after 38" "mkdir after stop (38: ENOSYS)"
 	assert_absent "$IN/after"
-	sc start "$U-store.socket" || fail "socket back"
+	sc start "$U-store.socket" "$U-held.socket" || fail "socket back"
 }
 
 # ------------------------------------------------------------ the run
@@ -154,20 +209,32 @@ fi
 unit store "ExecStart=" \
 	"ExecStart=$TRACERD --fd-store-max $STORE_MAX --log $SVC/store/audit.jsonl" \
 	"FileDescriptorStoreMax=$STORE_MAX"
+unit held "ExecStart=" \
+	"ExecStart=$TRACERD --fd-store-max $STORE_MAX --log $SVC/held/audit.jsonl" \
+	"FileDescriptorStoreMax=$STORE_MAX" "RestartSec=1s"
+# many starts in a few seconds here, by design: no start limit
+for k in store held; do
+	sed -i '1i [Unit]\nStartLimitIntervalSec=0' "$UNITS/$U-$k.service"
+done
 # shellcheck disable=SC2154 # rc: set in the trap itself
 trap 'rc=$?; stop_manager; (exit $rc); cleanup' EXIT
 if ! start_manager; then
 	t "systemd user manager" skip systemd "the user manager did not start: $(tail -n 3 "$SVC/manager.log")"
 	exit 0
 fi
-sc start "$U-store.socket" || { cat "$SVC/manager.log"; exit 1; }
+sc start "$U-store.socket" "$U-held.socket" || { cat "$SVC/manager.log"; exit 1; }
 
 t "systemctl restart x$ROUNDS under $LOOPS looping programs: no call fails, one record each" \
 	test_restart
+t "systemctl kill -s KILL x$ROUNDS under $LOOPS looping programs: no call fails, one record each" \
+	test_kill
+t "a call held at each pause point when tracerd is killed: answered once, one record" test_held
 t "systemctl stop ends supervision: the next mkdir is ENOSYS" test_stop_ends
-if sanitizer_report "$SVC/store/stderr"; then
-	tap_line "not ok" "tracerd stderr has no sanitizer report"
-	N_FAIL=$((N_FAIL + 1))
-	sed 's/^/#   /' "$SVC/store/stderr"
-fi
+for k in store held; do
+	if sanitizer_report "$SVC/$k/stderr"; then
+		tap_line "not ok" "tracerd ($k) stderr has no sanitizer report"
+		N_FAIL=$((N_FAIL + 1))
+		sed 's/^/#   /' "$SVC/$k/stderr"
+	fi
+done
 

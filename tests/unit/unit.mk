@@ -32,7 +32,7 @@ UNIT_SRC_rejects := tracerd/rejects.c tracerd/pool.c tracerd/audit.c tracerd/jso
 		    tests/unit/jsoncheck.c
 UNIT_LDFLAGS_rejects := -pthread
 UNIT_SRC_sdnotify   := tracerd/sdnotify.c
-UNIT_SRC_activation := tracerd/activation.c tracerd/canon.c tracerd/fdstore.c \
+UNIT_SRC_activation := tracerd/activation.c tracerd/canon.c tracerd/fdstore.c tracerd/inflight.c \
 		       tracerd/sdnotify.c
 UNIT_LDFLAGS_resolve := -pthread
 
