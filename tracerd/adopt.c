@@ -51,11 +51,8 @@ void adopt_tables(struct activation *a, unsigned max_threads)
 	for (unsigned i = 0; i < a->ntables; i++) {
 		struct inflight *t = &old[nold];
 
-		if (!fdstore_max() || inflight_open(t, a->tables[i]) < 0) {
-			if (fdstore_max())
-				log_warn("a stored in-flight table is not one of this version, ignoring");
-			else
-				close(a->tables[i]);
+		if (inflight_open(t, a->tables[i]) < 0) {
+			log_warn("a passed in-flight table is not one of this version, ignoring");
 			continue;
 		}
 		gen = t->hdr->generation > gen ? t->hdr->generation : gen;
@@ -63,15 +60,14 @@ void adopt_tables(struct activation *a, unsigned max_threads)
 		nold++;
 	}
 	a->ntables = 0;
-	if (!fdstore_max())
-		return;
 	listener_ids_from(next);
 	r = inflight_create(&inflight_cur, max_threads + 1, gen + 1);
 	if (r == 0)
 		r = fdstore_push(inflight_cur.fd, inflight_cur.name);
 	if (r < 0)
-		log_warn_errno(r, "no in-flight table in the fd store: calls in flight when tracerd "
-			       "dies will wait until their programs are interrupted");
+		log_warn_errno(r, "no in-flight table%s: calls in flight when tracerd dies will "
+			       "wait until their programs are interrupted",
+			       inflight_cur.hdr ? " in the fd store" : "");
 }
 
 void adopt_calls(void)

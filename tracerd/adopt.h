@@ -5,9 +5,10 @@
 
 #include "activation.h"
 
-/* Before the threads: with a store, this run's in-flight table (one slot
- * per possible thread, and one for recovery), pushed before any call is
- * taken; the tables a restart handed back opened for adopt_calls. */
+/* Before the threads: this run's in-flight table (one slot per possible
+ * thread, and one for recovery), pushed into the fd store (if any) before
+ * any call is taken; the tables a restart handed back opened for
+ * adopt_calls. */
 void adopt_tables(struct activation *a, unsigned max_threads);
 
 /* After adopt_listeners: the calls the tables handed back had in flight,

@@ -2,6 +2,7 @@
  * the tid cache are written only once that lock is released (pool.c). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -158,6 +159,32 @@ void listener_ids_from(uint64_t next)
 	if (next > next_id)
 		next_id = next;
 	pool_unlock();
+}
+
+unsigned listener_count(void)
+{
+	unsigned n;
+
+	pool_lock();
+	n = nattached;
+	pool_unlock();
+	return n;
+}
+
+unsigned listener_hand_over(int *fds, char *names, unsigned max)
+{
+	char name[FDSTORE_NAME_MAX];
+	unsigned n = 0;
+
+	pool_lock();
+	for (struct listener *l = live; l && n < max; l = l->next) {
+		if (l->dead || fdstore_listener_name(name, sizeof(name), l->id, l->pid) < 0)
+			continue;
+		fds[n++] = l->it.fd;
+		strcat(strcat(names, ":"), name);
+	}
+	pool_unlock();
+	return n;
 }
 
 uint64_t listener_next_id(void)

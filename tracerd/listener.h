@@ -39,6 +39,13 @@ struct listener *listener_find(uint64_t id);
 
 /* New ids go on from next at least (the in-flight table's count). */
 void listener_ids_from(uint64_t next);
+/* How many are attached. */
+unsigned listener_count(void);
+
+/* For an upgrade: the fd of each attached listener (at most max) into
+ * fds, and ":listener-ID-PID" each appended to names. How many. */
+unsigned listener_hand_over(int *fds, char *names, unsigned max);
+
 /* The last id given (pool lock held, or a snapshot). */
 uint64_t listener_next_id(void);
 

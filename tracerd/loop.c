@@ -350,8 +350,10 @@ static uint64_t watch(uint64_t now)
 }
 
 /* Lame duck: no new calls or programs; wait for the calls in flight, 2 s
- * at most, then record the stalled ones as lost (after the lock). */
-static void stop(void)
+ * at most, then record the stalled ones as lost (after the lock). For an
+ * upgrade the socket stays open (it is passed on) and a stalled call is
+ * not lost: its slot in the in-flight table hands it over. */
+static void stop(bool upgrade)
 {
 	uint64_t deadline = pool_now_ms() + STOP_GRACE_MS;
 	pid_t lost[64];
@@ -361,7 +363,8 @@ static void stop(void)
 	pool_lock();
 	pool.stopping = true;
 	(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, socket_item.fd, NULL);
-	close(socket_item.fd);
+	if (!upgrade)
+		close(socket_item.fd);
 	for (unsigned i = 0; i < pool.n; i++)
 		if (pool.w[i].parked && !pool.w[i].busy_since)
 			park_kick(&pool.w[i]);
@@ -379,7 +382,7 @@ static void stop(void)
 			nanosleep(&ts, NULL);
 	}
 	pool_lock();
-	for (unsigned i = 0; i < pool.n && nlost < 64; i++)
+	for (unsigned i = 0; i < pool.n && nlost < 64 && !upgrade; i++)
 		if (pool.w[i].busy_since && pool.w[i].cur)
 			lost[nlost++] = pool.w[i].cur->pid;
 	pool_unlock();
@@ -397,11 +400,13 @@ static int signal_fd(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 int loop_supervise(void)
 {
+	struct signalfd_siginfo si = { 0 };
 	int sfd = signal_fd();
 	struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
 			       { .fd = pool.wakefd, .events = POLLIN } };
@@ -414,7 +419,6 @@ int loop_supervise(void)
 		int timeout = next == UINT64_MAX ? -1 :
 			      next <= now ? 0 :
 			      next - now > 60000 ? 60000 : (int)(next - now);
-		struct signalfd_siginfo si;
 		eventfd_t v;
 
 		if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN) &&
@@ -425,6 +429,6 @@ int loop_supervise(void)
 			(void)eventfd_read(pool.wakefd, &v);
 	}
 	close(sfd);
-	stop();
-	return 0;
+	stop(si.ssi_signo == SIGUSR2);
+	return si.ssi_signo == SIGUSR2 ? LOOP_UPGRADE : 0;
 }

@@ -13,6 +13,7 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
  * service.c), each at its deadline (none: no wake-up). Then stop
  * (STOPPING=1): answer what is in flight (2 s at most), close
  * everything. Returns the exit code. */
+#define LOOP_UPGRADE (-1)	/* SIGUSR2: stopped for a re-exec (upgrade.c) */
 int loop_supervise(void);
 
 #endif

@@ -33,6 +33,7 @@
 #include "target.h"
 #include "tidcache.h"
 #include "tracerd.h"
+#include "upgrade.h"
 
 #define TRACERD_VERSION "0.1.0"
 
@@ -283,6 +284,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(o.level_prefix);
+	upgrade_prepare(argv);
 	if (sockname_get(o.socket, geteuid(), name) < 0) {
 		fprintf(stderr, "tracerd: the socket name must be 1-107 bytes\n");
 		return 2;
@@ -316,6 +318,8 @@ int main(int argc, char **argv)
 	activation_free(&act);
 	adopt_calls();
 	r = loop_supervise();
+	if (r == LOOP_UPGRADE)
+		return upgrade_exec(fd), 1;
 	stop_event();
 	audit_close();
 	return r;

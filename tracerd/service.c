@@ -128,6 +128,9 @@ bool service_signal(int sig)
 	case SIGUSR1:
 		(void)audit_reopen();
 		return false;
+	case SIGUSR2:	/* a re-exec: the new image says READY=1 */
+		(void)sdnotify_reloading();
+		return true;
 	default:
 		(void)sdnotify_stopping();
 		return true;

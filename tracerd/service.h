@@ -31,7 +31,7 @@ uint64_t service_tick(uint64_t now_ms);
 /* A signal from the main loop's signalfd: SIGHUP reloads what can be
  * reloaded (RELOADING=1, the log reopened, READY=1), SIGUSR1 reopens the
  * log. Returns true when the signal means stop (SIGTERM, SIGINT): then
- * STOPPING=1 has been sent. */
+ * STOPPING=1 has been sent; or a re-exec (SIGUSR2): RELOADING=1. */
 bool service_signal(int sig);
 
 #endif
