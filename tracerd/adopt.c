@@ -13,14 +13,22 @@
 #include "log.h"
 #include "recover.h"
 
+static struct inflight old[ACTIVATION_TABLES];
+static unsigned nold;
+
 unsigned adopt_listeners(const struct activation *a)
 {
-	unsigned n = 0;
+	struct inflight_slot *spare = inflight_cur.hdr ?
+		inflight_slot(inflight_cur.hdr->nslots - 1) : NULL;
+	unsigned n = 0, orphans = 0;
 
 	for (unsigned i = 0; i < a->nlisteners; i++) {
 		const struct adopted *l = &a->listeners[i];
 		uint64_t id = 0;
-		int st = listener_attach(l->fd, l->pid, l->id, &id);
+		int st;
+
+		orphans += recover_orphans(old, nold, l->fd, l->id, spare);
+		st = listener_attach(l->fd, l->pid, l->id, &id);
 		struct audit_num nums[] = {
 			{ .key = "adopted", .v = 1, .boolean = true },
 			{ .key = "listener", .v = (long long)id },
@@ -37,11 +45,11 @@ unsigned adopt_listeners(const struct activation *a)
 		(void)audit_event_with("attach", l->pid, NULL, nums, 2);
 		n++;
 	}
+	if (orphans)
+		log_info("answered EINTR to %u calls the tracerd before had received but not "
+			 "kept", orphans);
 	return n;
 }
-
-static struct inflight old[ACTIVATION_TABLES];
-static unsigned nold;
 
 void adopt_tables(struct activation *a, unsigned max_threads)
 {

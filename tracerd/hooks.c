@@ -8,6 +8,7 @@
 #include "log.h"
 
 static const char *const point_name[] = {
+	[HOOK_BEFORE_KEEP] = "before-keep",
 	[HOOK_AFTER_RECV] = "after-recv",
 	[HOOK_BEFORE_CREATE] = "before-create",
 	[HOOK_AFTER_CREATE] = "after-create",
@@ -57,7 +58,7 @@ static int point(const char *name, enum hook_point *out)
 			return 1;
 		}
 	}
-	log_error("%s='%s': not one of after-recv, before-create, after-create, "
+	log_error("%s='%s': not one of before-keep, after-recv, before-create, after-create, "
 		  "after-record, before-send", name, v);
 	return -EINVAL;
 }
@@ -100,7 +101,7 @@ void hook_pause(enum hook_point p, const char *path)
 	if (p == HOOK_AFTER_RECV && hooks.delay_ms)
 		sleep_ms(hooks.delay_ms);
 	if (hooks.stall && p == hooks.stall_at &&
-	    (p == HOOK_AFTER_RECV || (path && strstr(path, hooks.stall))))
+	    (p <= HOOK_AFTER_RECV || (path && strstr(path, hooks.stall))))
 		sleep_ms(hooks.stall_ms);
 }
 

@@ -10,6 +10,7 @@
 
 /* Where a call can be held, in the order a call passes them. */
 enum hook_point {
+	HOOK_BEFORE_KEEP,	/* received, not yet in the in-flight table: every call */
 	HOOK_AFTER_RECV,	/* the path is not read yet: every call */
 	HOOK_BEFORE_CREATE,
 	HOOK_AFTER_CREATE,

@@ -433,10 +433,23 @@ int notif_recv(struct notif_ctx *x, int listener)
 	return 1;
 }
 
+/* The answer, and the slot free again. */
+static void send(struct notif_ctx *x, int listener)
+{
+	memset(x->resp, 0, daemon_cfg.resp_size);
+	x->resp->id = x->call.id;
+	x->resp->error = x->verdict.err ? -x->verdict.err : 0;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
+		(void)audit_event("lost", x->facts.tgid > 0 ? x->facts.tgid : x->call.tid,
+				  "target interrupted or killed before the answer");
+	inflight_set(x->slot, INFLIGHT_FREE);
+}
+
 void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 {
 	const char *path;
 
+	hook_pause(HOOK_BEFORE_KEEP, NULL);
 	received(x, owner);
 	call_init(&x->call, x->req, owner, x->recovering);
 	results_init(x);
@@ -450,23 +463,34 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	hook_pause(HOOK_AFTER_RECORD, path);
 	fdutil_replace(&x->res.parentfd, -1);
 	hook_pause(HOOK_BEFORE_SEND, path);
-	memset(x->resp, 0, daemon_cfg.resp_size);
-	x->resp->id = x->call.id;
-	x->resp->error = x->verdict.err ? -x->verdict.err : 0;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
-		(void)audit_event("lost", x->facts.tgid > 0 ? x->facts.tgid : x->call.tid,
-				  "target interrupted or killed before the answer");
-	inflight_set(x->slot, INFLIGHT_FREE);
+	send(x, listener);
+}
+
+static void take(struct notif_ctx *x, const void *notif, size_t len)
+{
+	memset(x->req, 0, daemon_cfg.notif_size);
+	memcpy(x->req, notif, len < daemon_cfg.notif_size ? len : daemon_cfg.notif_size);
 }
 
 void notif_recover(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
 		   size_t len)
 {
-	memset(x->req, 0, daemon_cfg.notif_size);
-	memcpy(x->req, notif, len < daemon_cfg.notif_size ? len : daemon_cfg.notif_size);
+	take(x, notif, len);
 	x->recovering = true;
 	notif_answer(x, listener, owner);
 	x->recovering = false;
+}
+
+void notif_interrupted(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
+		       size_t len)
+{
+	take(x, notif, len);
+	call_init(&x->call, x->req, owner, true);
+	results_init(x);
+	policy_error(&x->verdict, EINTR, "received by a tracerd that died before keeping it");
+	record(x);
+	stats_add(&stats.decided[x->verdict.decision], 1);
+	send(x, listener);
 }
 
 int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)

@@ -29,6 +29,11 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner);
 void notif_recover(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
 		   size_t len);
 
+/* A call a tracerd gone had received but not kept (in no slot): answered
+ * EINTR, its record "path":null, "recovered":true. */
+void notif_interrupted(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
+		       size_t len);
+
 /* Both: 1 when a call was answered, 0 when none came, or -errno. */
 int notif_handle(struct notif_ctx *x, int listener, uint64_t owner);
 

@@ -9,11 +9,16 @@
  * A call whose notification is no longer pending (its thread was
  * interrupted or killed meanwhile) is skipped: NOTIF_ID_VALID says so.
  * Windows that cannot be told apart, accepted: killed between the mkdir
- * and the slot's CREATED, the call is handled again and answers EEXIST;
- * killed between RECV and the slot's RECEIVED, the call is in no slot and
- * waits until its program is interrupted. */
+ * and the slot's CREATED, the call is handled again and answers EEXIST.
+ * Killed between RECV and the slot's RECEIVED, the call is in no slot:
+ * before its listener is adopted (nobody here has received anything on
+ * it), a listener that polls writable has a received call pending, and
+ * the ids around the last one the table saw for it (ids grow by one per
+ * listener) are tried with NOTIF_ID_VALID; such a call is answered EINTR,
+ * its record with a null path (recover_orphans). */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +131,57 @@ static void *run(void *arg)
 		listener_free(l);
 	}
 	return NULL;
+}
+
+#define ORPHAN_SPAN 64	/* ids tried either side of the last one seen */
+
+/* Does a table keep this call in a slot not FREE (recovered after), and
+ * the highest id any slot saw on the listener? */
+static bool kept(const struct inflight *t, unsigned nt, uint64_t lid, uint64_t id,
+		 uint64_t *last)
+{
+	bool k = false;
+
+	for (unsigned i = 0; i < nt; i++)
+		for (unsigned j = 0; j < t[i].hdr->nslots; j++) {
+			const struct inflight_slot *s = &t[i].slots[j];
+			struct seccomp_notif n;
+
+			if (s->listener != lid || s->notif_len < sizeof(n))
+				continue;
+			memcpy(&n, s->notif, sizeof(n));
+			*last = n.id > *last ? n.id : *last;
+			k |= n.id == id && atomic_load(&s->state) != INFLIGHT_FREE;
+		}
+	return k;
+}
+
+unsigned recover_orphans(const struct inflight *t, unsigned nt, int fd, uint64_t lid,
+			 struct inflight_slot *slot)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct seccomp_notif n = { 0 };
+	struct notif_ctx *x;
+	uint64_t last = 0;
+	unsigned done = 0;
+
+	(void)kept(t, nt, lid, 0, &last);
+	if (!last || poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT))
+		return 0;	/* nothing seen, or no received call pending */
+	x = notif_ctx_new(slot);
+	if (!x)
+		return 0;
+	for (uint64_t id = last > ORPHAN_SPAN ? last - ORPHAN_SPAN : 1;
+	     id <= last + ORPHAN_SPAN; id++) {
+		if (kept(t, nt, lid, id, &last) ||
+		    ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+			continue;
+		n.id = id;	/* its arguments are lost with the dead tracerd */
+		notif_interrupted(x, fd, lid, &n, sizeof(n));
+		done++;
+	}
+	notif_ctx_free(x);
+	return done;
 }
 
 unsigned recover_calls(const struct inflight *t, struct inflight_slot *slot)

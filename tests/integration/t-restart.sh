@@ -66,32 +66,38 @@ test_kill() {
 
 # held KILL-AT: a call held at a pause point when tracerd is killed is
 # answered once, correctly, with one record
-held() {
-	local at=$1 pid
-	use held
+# hold_at AT: a tracerd (restarted) that holds calls 1.5 s at AT
+hold_at() {
+	local pid
 	printf 'TRACERD_TEST_STALL=HOLD%s\nTRACERD_TEST_STALL_MS=1500\nTRACERD_TEST_STALL_AT=%s\n' \
-		"$at" "$at" >"$SVC/held/env"
+		"$1" "$1" >"$SVC/held/env"
 	pid=$(main_pid)
 	sc restart "$SERVICE" || fail "restart"	# a tracerd that read this env
-	run sup mkdir "$IN/held-warm-$at"
+	run sup mkdir "$IN/held-warm-$1"
 	assert_rc 0 "warm-up"
 	main_pid_not "$pid" || fail "not restarted"
-	sup /usr/bin/python3 -c '
-import os, sys
-try:
-    os.mkdir(sys.argv[1]); print("rc 0")
-except OSError as e:
-    print("rc", e.errno)
-' "$IN/HOLD$at" >"$T/held.out" 2>&1 &
-	local p=$!
+}
+
+# kill_held: once a call is held, SIGKILL; the next tracerd holds nothing
+kill_held() {
+	local pid
 	poll eval '[ "$(TRACERD_SIGPID=$(main_pid) sleeping_threads)" -ge 1 ]' ||
-		{ dump_service; fail "the call was not held at $at"; }
+		{ dump_service; fail "no call was held"; }
 	pid=$(main_pid)
-	rm -f "$SVC/held/env"	# the next tracerd holds nothing
+	rm -f "$SVC/held/env"
 	sc kill -s KILL "$SERVICE"
 	poll main_pid_not "$pid" || { dump_service; fail "not restarted"; }
+}
+
+held() {
+	local at=$1
+	use held
+	hold_at "$at"
+	sup "$PROGS/mk" mkdir "$IN/HOLD$at" >"$T/held.out" 2>&1 &
+	local p=$!
+	kill_held
 	wait "$p"
-	assert_eq "$(cat "$T/held.out")" "rc 0" "the held mkdir ($at)"
+	assert_eq "$(cat "$T/held.out")" 0 "the held mkdir ($at)"
 	assert_dir "$IN/HOLD$at"
 	expect_records 1 path="$IN/HOLD$at"
 	# received, decided or created: finished by the new tracerd
@@ -106,6 +112,30 @@ test_held() {
 	for at in after-recv before-create after-create after-record before-send; do
 		held "$at"
 	done
+}
+
+# Received, then killed before the call was kept in the table: the next
+# tracerd finds it (the listener polls writable; the ids around the one
+# the table saw before) and answers EINTR, as a signal would (a native
+# mkdir never does), with a record whose path is null.
+test_unkept() {
+	use held
+	hold_at before-keep
+	sup /usr/bin/python3 -c '
+import os, sys
+os.mkdir(sys.argv[1] + "/first")
+try:
+    os.mkdir(sys.argv[1] + "/second"); print("rc 0")
+except OSError as e:
+    print("rc", e.errno)
+' "$IN" >"$T/unkept.out" 2>&1 &
+	local p=$!
+	POLL_TRIES=500 poll test -d "$IN/first" || { dump_service; fail "the first call"; }
+	kill_held
+	wait "$p" || fail "python: $(cat "$T/unkept.out")"
+	assert_eq "$(cat "$T/unkept.out")" "rc 4" "the second mkdir (4: EINTR)"
+	assert_absent "$IN/second"
+	expect_records 1 errno=EINTR recovered? path=null decision=error
 }
 
 # stop (not restart) ends supervision: the store is emptied, the running
@@ -160,6 +190,8 @@ t "systemctl restart x$ROUNDS under $LOOPS looping programs: no call fails, one 
 t "systemctl kill -s KILL x$ROUNDS under $LOOPS looping programs: no call fails, one record each" \
 	test_kill
 t "a call held at each pause point when tracerd is killed: answered once, one record" test_held
+t "a call received but not kept when tracerd is killed: EINTR, its record without a path" \
+	test_unkept
 t "systemctl stop ends supervision: the next mkdir is ENOSYS" test_stop_ends
 for k in store held; do
 	if sanitizer_report "$SVC/$k/stderr"; then
