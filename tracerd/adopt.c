@@ -8,6 +8,7 @@
 #include "adopt.h"
 #include "audit.h"
 #include "fdstore.h"
+#include "hooks.h"
 #include "inflight.h"
 #include "listener.h"
 #include "log.h"
@@ -69,6 +70,8 @@ void adopt_tables(struct activation *a, unsigned max_threads)
 	}
 	a->ntables = 0;
 	listener_ids_from(next);
+	if (hook_no_inflight())
+		return;
 	r = inflight_create(&inflight_cur, max_threads + 1, gen + 1);
 	if (r == 0)
 		r = fdstore_push(inflight_cur.fd, inflight_cur.name);

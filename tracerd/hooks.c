@@ -22,6 +22,7 @@ static struct {
 	unsigned stall_ms;
 	enum hook_point stall_at;
 	bool no_sync_wake_up;
+	bool no_inflight;
 	bool freeze_main;
 	unsigned freeze_main_ms;
 } hooks = { .stall_ms = 3000, .stall_at = HOOK_BEFORE_CREATE };
@@ -82,6 +83,10 @@ int hooks_init(void)
 			 "path has the marker are held %u ms at %s", hooks.stall_ms,
 			 point_name[hooks.stall_at]);
 	}
+	hooks.no_inflight = getenv("TRACERD_TEST_NO_INFLIGHT") != NULL;
+	if (hooks.no_inflight)
+		log_warn("test hook TRACERD_TEST_NO_INFLIGHT is active (tests only): no in-flight "
+			 "table");
 	hooks.no_sync_wake_up = getenv("TRACERD_TEST_NO_SYNC_WAKE_UP") != NULL;
 	if (hooks.no_sync_wake_up)
 		log_warn("test hook TRACERD_TEST_NO_SYNC_WAKE_UP is active (tests only)");
@@ -103,6 +108,11 @@ void hook_pause(enum hook_point p, const char *path)
 	if (hooks.stall && p == hooks.stall_at &&
 	    (p <= HOOK_AFTER_RECV || (path && strstr(path, hooks.stall))))
 		sleep_ms(hooks.stall_ms);
+}
+
+bool hook_no_inflight(void)
+{
+	return hooks.no_inflight;
 }
 
 bool hook_no_sync_wake_up(void)

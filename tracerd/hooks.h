@@ -28,6 +28,9 @@ int hooks_init(void);
  * TRACERD_TEST_STALL_AT. */
 void hook_pause(enum hook_point p, const char *path);
 
+/* TRACERD_TEST_NO_INFLIGHT: no in-flight table (the bench's A/B). */
+bool hook_no_inflight(void);
+
 /* TRACERD_TEST_NO_SYNC_WAKE_UP: leave listeners without SYNC_WAKE_UP. */
 bool hook_no_sync_wake_up(void);
 

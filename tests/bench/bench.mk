@@ -36,5 +36,6 @@ bench-bins: $(BENCH_BINS)
 bench: all $(BENCH_BINS)
 	B=$(B) BENCH_THREADS=$(BENCH_THREADS) \
 		BENCH_CMD='make bench' bash tests/bench/run.sh
+	B=$(B) bash tests/bench/inflight.sh
 
 .PHONY: bench-bins
