@@ -313,8 +313,10 @@ int main(int argc, char **argv)
 	/* a passed socket listens already: clients wait in its backlog */
 	if (act.socket < 0 && listen(fd, SOMAXCONN) < 0)
 		return log_error_errno(-errno, "cannot listen on %s", where), 1;
-	log_info("%s on %s; %u programs adopted", act.socket >= 0 ? "socket-activated, serving" :
-		 "listening", where, adopt_listeners(&act));
+	r = (int)adopt_listeners(&act);
+	log_info("%s on %s", act.socket >= 0 ? "socket-activated, serving" : "listening", where);
+	if (r > 0)
+		log_info("adopted %d programs supervised before the restart", r);
 	activation_free(&act);
 	adopt_calls();
 	r = loop_supervise();

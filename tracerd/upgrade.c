@@ -90,7 +90,10 @@ int upgrade_exec(int socket_fd)
 			fds[n++] = inflight_cur.fd;
 			strcat(strcat(names, ":"), inflight_cur.name);
 		}
-		(void)audit_event("stop", getpid(), "upgrade: tracerd runs its binary again");
+		struct audit_num progs = { .key = "programs", .v = (long long)(n - 1) };
+
+		(void)audit_event_with("stop", getpid(), "upgrade: tracerd runs its binary again",
+				       &progs, 1);
 		r = place(fds, n);
 	}
 	if (r == 0)

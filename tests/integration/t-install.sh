@@ -67,8 +67,8 @@ test_destdir() {
 	fi
 	# the units name the installed paths
 	local u=$d/usr/local/lib/systemd/user
-	grep -qx 'ExecStart=/usr/local/bin/tracerd' "$u/tracerd.service" ||
-		fail "tracerd.service: no ExecStart=/usr/local/bin/tracerd"
+	grep -qx 'ExecStart=/usr/local/bin/tracerd --fd-store-max 4096' "$u/tracerd.service" ||
+		fail "tracerd.service: no ExecStart=/usr/local/bin/tracerd --fd-store-max 4096"
 	grep -qx 'ListenStream=@tracerd-%U' "$u/tracerd.socket" ||
 		fail "tracerd.socket: no ListenStream=@tracerd-%U"
 	! grep -n '@[a-z]*@' "$u/tracerd.service" "$u/tracerd.socket" >&2 ||
@@ -117,7 +117,7 @@ test_prefix_verify() {
 	tree "$p" >"$T/got"
 	expected_tree "" >"$T/want"
 	diff -u "$T/want" "$T/got" >&2 || fail "the installed tree differs"
-	grep -qx "ExecStart=$p/bin/tracerd" "$p/lib/systemd/user/tracerd.service" ||
+	grep -qx "ExecStart=$p/bin/tracerd --fd-store-max 4096" "$p/lib/systemd/user/tracerd.service" ||
 		fail "tracerd.service does not start $p/bin/tracerd"
 	# a prefix ld.so does not search: no ldconfig, and the advice says so
 	! grep -q '^ldconfig' "$T/install.out" || fail "ldconfig ran for $p"
