@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <linux/kcmp.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../common/compat.h"
@@ -79,6 +81,19 @@ void listener_uncap_all(void)
 	}
 }
 
+/* The attached listener that lfd is another fd of, if any (pool lock
+ * held): a program whose hello reached a tracerd that stored its listener
+ * and died before the ack sends it again to the tracerd that adopted it.
+ * Only listeners of the same program (pid) are compared. */
+static struct listener *same_file_locked(int lfd, pid_t pid)
+{
+	for (struct listener *l = live; l; l = l->next)
+		if (!l->dead && l->pid == pid &&
+		    syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, l->it.fd, lfd) == 0)
+			return l;
+	return NULL;
+}
+
 /* Room for one more, and its id (pool lock held): WIRE_OK or why not. */
 static int reserve_locked(struct listener *l, uint64_t id)
 {
@@ -113,7 +128,7 @@ static int enter_locked(struct listener *l)
 
 int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 {
-	struct listener *l;
+	struct listener *l, *dup;
 	int st, r;
 
 	if (!hook_no_sync_wake_up())
@@ -126,8 +141,16 @@ int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 	l->it.on_event = handler;
 	l->pid = pid;
 	pool_lock();
-	st = reserve_locked(l, id);
+	dup = same_file_locked(lfd, pid);
+	if (dup)
+		*ret_id = dup->id;
+	st = dup ? WIRE_OK : reserve_locked(l, id);
 	pool_unlock();
+	if (dup) {	/* attached already: its own fd stays, this one goes */
+		close(lfd);
+		free(l);
+		return WIRE_OK;
+	}
 	/* a new listener goes into the fd store before its program's ack,
 	 * and before any thread can see it (and free it) */
 	r = st == WIRE_OK && !id ? fdstore_push_listener(lfd, l->id, pid) : 0;

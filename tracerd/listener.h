@@ -30,8 +30,9 @@ void listener_init(int epfd, item_handler *on_event, unsigned max_attached);
 /* Attach the listener fd of program pid: SYNC_WAKE_UP (where the kernel
  * has it), then into the epoll set. id 0: a new listener, given the next
  * id; else the id it had before a restart (adopted). A WIRE_* status; on
- * WIRE_OK the fd is the listener's and *ret_id its id. Takes the pool
- * lock. */
+ * WIRE_OK the fd is the listener's (or closed: another fd of a listener
+ * attached already, whose id is given) and *ret_id its id. Takes the
+ * pool lock. */
 int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id);
 
 /* The attached listener of that id, or NULL (pool lock held). */

@@ -131,6 +131,26 @@ mkdir 0"
 		{ dump_tracerd; fail "no reject event naming the versions"; }
 }
 
+# The same listener sent twice (a library that tries again after the
+# tracerd that stored its listener died before the ack, to the tracerd
+# that adopted it): one listener, the same id twice, one per program.
+test_same_listener_twice() {
+	local before
+	before=$(audit_count event=attach)
+	WIRECLIENT_TWICE=1 run "$PROGS/wireclient" "$TRACERD_SOCKET" 2 1 "$IN/twice"
+	assert_rc 0 "wireclient twice"
+	[ "$(grep -c '^ack 16 2 0 id=' "$T/out")" = 2 ] || fail "acks: $(cat "$T/out")"
+	[ "$(grep -o 'id=[0-9]*' "$T/out" | sort -u | wc -l)" = 1 ] ||
+		fail "two listener ids for one listener: $(cat "$T/out")"
+	grep -qx "mkdir 0" "$T/out" || fail "$(cat "$T/out")"
+	expect_records 1 path="$IN/twice" decision=emulated errno=null
+	poll eval '[ "$(audit_count event=detach)" -ge 1 ]' || true
+	assert_eq "$(($(audit_count event=detach pid="$(audit_q path="$IN/twice" |
+		"$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["pid"])')")))" 1 \
+		"detach events of that program"
+	assert_eq "$(($(audit_count event=attach) - before))" 2 "attach events (one per hello)"
+}
+
 # An old tracerd (version 1 only): refuses the 1-2 hello with EVERSION in
 # version 1, then serves the version-1 hello the library sends again.
 test_old_daemon() {
@@ -165,6 +185,7 @@ t "no tracerd at all: 126 at once" test_no_daemon
 start_tracerd || exit 1
 t "version-1, -2 and 1-3 clients are served; version 99 is refused naming versions" \
 	test_old_and_new_clients
+t "the same listener sent twice: one listener, one id" test_same_listener_twice
 stop_tracerd
 t "an old version-1 tracerd: the library asks again in version 1" test_old_daemon
 t "a tracerd of newer versions only: refused, naming both ranges" test_newer_daemon
