@@ -32,7 +32,7 @@ unsigned adopt_listeners(const struct activation *a)
 		st = listener_attach(l->fd, l->pid, l->id, &id);
 		struct audit_num nums[] = {
 			{ .key = "adopted", .v = 1, .boolean = true },
-			{ .key = "listener", .v = (long long)id },
+			{ .key = "attach", .v = (long long)id },
 		};
 
 		if (st != WIRE_OK) {
@@ -40,7 +40,8 @@ unsigned adopt_listeners(const struct activation *a)
 				 "supervised", (unsigned long long)l->id, (int)l->pid,
 				 wire_status_str((unsigned)st));
 			close(l->fd);
-			(void)audit_event("lost", l->pid, "a stored listener could not be adopted");
+			(void)audit_event_attach("lost", l->pid, l->id,
+						 "a stored listener could not be adopted");
 			continue;
 		}
 		(void)audit_event_with("attach", l->pid, NULL, nums, 2);

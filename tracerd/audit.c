@@ -419,6 +419,13 @@ int audit_event_with(const char *event, pid_t pid, const char *reason,
 	return audit_write(buf, (size_t)len, 0);
 }
 
+int audit_event_attach(const char *event, pid_t pid, uint64_t attach, const char *reason)
+{
+	struct audit_num n = { .key = "attach", .v = (long long)attach };
+
+	return audit_event_with(event, pid, reason, &n, attach ? 1 : 0);
+}
+
 int audit_event(const char *event, pid_t pid, const char *reason)
 {
 	return audit_event_with(event, pid, reason, NULL, 0);
@@ -450,7 +457,7 @@ void audit_call_key(struct jbuf *j, uint64_t listener, uint64_t id)
 {
 	char n[24];
 
-	json_key_int(j, "listener", (long long)listener);
+	json_key_int(j, "attach", (long long)listener);
 	json_key_str(j, "notif", n, (size_t)snprintf(n, sizeof(n), "%" PRIu64, id));
 }
 

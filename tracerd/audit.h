@@ -45,6 +45,10 @@ void audit_begin(struct jbuf *j, char *buf, size_t cap);
 /* A daemon event: {"ts","event","pid"?,"reason"?}. pid <= 0: omitted. */
 int audit_event(const char *event, pid_t pid, const char *reason);
 
+/* An event of one supervised program tree: "attach" is its listener's id
+ * (0: unknown, omitted). */
+int audit_event_attach(const char *event, pid_t pid, uint64_t attach, const char *reason);
+
 /* The same with members between pid and reason: numbers, or true/false. */
 struct audit_num {
 	const char *key;
@@ -69,7 +73,7 @@ struct audit_rec {
 	const struct verdict *verdict;
 };
 
-/* A call's key in its record: "listener":L,"notif":"N" (N a decimal
+/* A call's key in its record: "attach":L,"notif":"N" (N a decimal
  * string: JSON readers lose 64-bit integers). Recovery looks for it. */
 void audit_call_key(struct jbuf *j, uint64_t listener, uint64_t id);
 

@@ -257,7 +257,7 @@ int handshake_read(struct handshake *h, int *lfd)
 void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id)
 {
 	if (st == WIRE_OK) {
-		(void)audit_event("attach", h->pid, NULL);
+		(void)audit_event_attach("attach", h->pid, id, NULL);
 		send_ack(h->it.fd, h->version, WIRE_OK, id);	/* version 2: with the id */
 		close(h->it.fd);
 	} else {

@@ -261,5 +261,5 @@ void listener_hangup(struct listener *l)
 	}
 	pool_unlock();
 	if (now)
-		(void)audit_event("detach", l->pid, NULL);
+		(void)audit_event_attach("detach", l->pid, l->id, NULL);
 }

@@ -357,6 +357,7 @@ static void stop(bool upgrade)
 {
 	uint64_t deadline = pool_now_ms() + STOP_GRACE_MS;
 	pid_t lost[64];
+	uint64_t lost_attach[64];
 	unsigned nlost = 0;
 	bool busy = true;
 
@@ -383,11 +384,14 @@ static void stop(bool upgrade)
 	}
 	pool_lock();
 	for (unsigned i = 0; i < pool.n && nlost < 64 && !upgrade; i++)
-		if (pool.w[i].busy_since && pool.w[i].cur)
+		if (pool.w[i].busy_since && pool.w[i].cur) {
+			lost_attach[nlost] = pool.w[i].cur->id;
 			lost[nlost++] = pool.w[i].cur->pid;
+		}
 	pool_unlock();
 	for (unsigned i = 0; i < nlost; i++)
-		(void)audit_event("lost", lost[i], "call stalled for more than 2 s at shutdown");
+		(void)audit_event_attach("lost", lost[i], lost_attach[i],
+					 "call stalled for more than 2 s at shutdown");
 	(void)rejects_flush(UINT64_MAX);	/* the counts of the last interval */
 }
 

@@ -83,7 +83,7 @@ static void finish(struct job *j, const struct inflight_slot *s, int fd, uint64_
 	char key[96];
 	bool logged;
 
-	snprintf(key, sizeof(key), "\"listener\":%" PRIu64 ",\"notif\":\"%" PRIu64 "\"",
+	snprintf(key, sizeof(key), "\"attach\":%" PRIu64 ",\"notif\":\"%" PRIu64 "\"",
 		 s->listener, id);
 	logged = st != INFLIGHT_RECEIVED && audit_tail_contains(key, TAIL_WINDOW);
 	if (st == INFLIGHT_RECEIVED || (st == INFLIGHT_DECIDED && !logged)) {

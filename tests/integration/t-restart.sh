@@ -13,7 +13,8 @@ fi
 . "$(dirname "$0")/lib-loops.sh"
 
 STORE_MAX=${NOTIF_TEST_STORE_MAX:-64}	# 0 shows what the store is for
-ROUNDS=3	# restarts
+ROUNDS=${NOTIF_RESTART_ROUNDS:-3}	# restarts (check-long: 20)
+PER=$((50 * ROUNDS))	# directories per looping program
 
 # restarts HOW: ROUNDS times `systemctl --user HOW` under the loops, each
 # after the previous tracerd served calls again
@@ -32,9 +33,9 @@ test_restart() {
 	use store
 	run sup mkdir "$IN/warm"	# activates tracerd
 	assert_rc 0 "first mkdir"
-	loops_start 150
+	loops_start "$PER"
 	restarts restart
-	loops_check 150
+	loops_check "$PER"
 	# 1 + ROUNDS starts; each later one adopted the looping programs
 	"$PY" - "$TRACERD_LOG" "$ROUNDS" "$LOOPS" <<-'EOF' || fail "start/attach events"
 		import json, sys
@@ -47,7 +48,7 @@ test_restart() {
 		assert len(starts) == 1 + rounds, starts
 		assert all(s.get("adopted", 0) >= loops for s in starts[1:]), starts
 		assert len(adopted) >= rounds * loops, len(adopted)
-		assert all(isinstance(e.get("listener"), int) for e in adopted)
+		assert all(isinstance(e.get("attach"), int) for e in adopted)
 		stops = [e for e in ev if e.get("event") == "stop"]
 		assert len(stops) == rounds and all(s["stored"] == s["programs"] for s in stops), stops
 	EOF
@@ -58,9 +59,9 @@ test_restart() {
 test_kill() {
 	use store
 	rm -rf "$IN"/loop*
-	loops_start 150
+	loops_start "$PER"
 	restarts "kill -s KILL"
-	loops_check 150
+	loops_check "$PER"
 	echo "# kill: $(audit_count recovered?) records recovered" >&5
 }
 
