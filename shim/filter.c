@@ -22,10 +22,14 @@
  * The table keeps io_uring and the probe above LOW (unit-tested). */
 #include <errno.h>
 #include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../common/compat.h"
 #include "../common/syscalls.h"
 #include "filter.h"
+#include "handoff.h"
 
 /* Jump targets inside a row. */
 enum label { L_NEXT, L_HIGH, L_ALLOW, L_NOTIF, L_ENOSYS, L_PROBE, L_ROW_END, L_COUNT };
@@ -117,4 +121,49 @@ int filter_build(struct sock_filter *out, unsigned cap)
 		emit_row(&p, &syscalls_table[i]);
 	stmt(&p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 	return p.len <= cap ? (int)p.len : -ENOSPC;
+}
+
+int filter_covered(void)
+{
+	return syscall(SYSCALLS_PROBE_NR) == -1 && errno == SYSCALLS_PROBE_ERRNO;
+}
+
+/* NO_NEW_PRIVS, then the filter. TSYNC covers threads that other
+ * constructors started before us; where it cannot, *unsynced says so and
+ * the filter goes on for this thread. */
+int filter_install(struct handoff_err *e, bool *unsynced)
+{
+	struct sock_filter insn[FILTER_MAX_INSNS];
+	struct sock_fprog prog = { .filter = insn };
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
+			      SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	int n = filter_build(insn, FILTER_MAX_INSNS);
+	long fd;
+
+	prog.len = (unsigned short)n;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		e->what = "cannot set no_new_privs";
+		e->err = errno;
+		return -1;
+	}
+#ifndef NOTIF_TEST_NO_KILLABLE	/* a test build (make's test library) leaves it out */
+	flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+#endif
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (fd < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+		flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;	/* before 5.19 */
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	}
+	*unsynced = fd < 0 && errno == ESRCH;
+	if (*unsynced) {
+		flags &= ~(SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH);
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	}
+	if (fd < 0) {
+		e->err = errno;
+		e->what = e->err == EBUSY ? "covered by another supervisor" :
+					    "cannot install the seccomp filter";
+		return -1;
+	}
+	return (int)fd;
 }

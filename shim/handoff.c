@@ -301,3 +301,83 @@ int handoff_send(struct handoff *h, int sock, int listener, struct handoff_err *
 			return -1;
 	}
 }
+
+/* The line, built on the stack (the constructor may not allocate). */
+struct line {
+	char buf[512];
+	size_t len;
+};
+
+static void add_n(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->buf) - 1 - l->len)
+		n = sizeof(l->buf) - 1 - l->len;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+/* s: one of our static strings */
+static void add(struct line *l, const char *s)
+{
+	add_n(l, s, strlen(s));
+}
+
+static void add_uint(struct line *l, unsigned v)
+{
+	char d[12];	/* 10 digits at most, and the NUL */
+	char *p = d + sizeof(d) - 1;
+
+	*p = 0;
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	add_n(l, p, (size_t)(d + sizeof(d) - 1 - p));
+}
+
+/* A version refusal names both ranges (tracerd's lowest is not on the
+ * wire: up to its highest). */
+static void add_versions(struct line *l, unsigned peer)
+{
+	add(l, peer > WIRE_VERSION_MAX ? ": tracerd speaks only protocol versions above " :
+		": tracerd speaks protocol versions up to ");
+	add_uint(l, peer > WIRE_VERSION_MAX ? WIRE_VERSION_MAX : peer);
+	if (peer > WIRE_VERSION_MAX) {
+		add(l, " (up to ");
+		add_uint(l, peer);
+		add(l, ")");
+	}
+	add(l, ", this library ");
+	add_uint(l, WIRE_VERSION_MIN);
+	add(l, "-");
+	add_uint(l, WIRE_VERSION_MAX);
+}
+
+void handoff_say(const char *who, const char *name, const struct handoff_err *e, int warning,
+		 const char *tail)
+{
+	struct line l = { .len = 0 };
+	const char *desc;
+
+	add(&l, who);
+	add(&l, ": ");
+	if (warning)
+		add(&l, "warning: ");
+	add(&l, "socket @");
+	l.len += sockname_escape(name, l.buf + l.len, sizeof(l.buf) - 1 - l.len);
+	add(&l, ": ");
+	add(&l, e->what);
+	if (e->status) {
+		add(&l, ": ");
+		add(&l, wire_status_str((unsigned)e->status));
+		if (e->status == WIRE_EVERSION && e->peer_version)
+			add_versions(&l, e->peer_version);
+	} else if (e->err) {
+		desc = strerrordesc_np(e->err);
+		add(&l, ": ");
+		add(&l, desc ? desc : "unknown error");
+	}
+	if (tail)
+		add(&l, tail);
+	add(&l, "\n");
+	(void)!write(STDERR_FILENO, l.buf, l.len);
+}

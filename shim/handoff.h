@@ -55,4 +55,9 @@ int handoff_open(struct handoff *h, struct handoff_err *e);
  * names one we speak, once more in that one. 0 or -1 with *e. */
 int handoff_send(struct handoff *h, int sock, int listener, struct handoff_err *e);
 
+/* One line on stderr, "WHO: [warning: ]socket @NAME: WHAT[: WHY][TAIL]"
+ * (WHO: libnotif, or notif-run), from *e; without allocation or stdio. */
+void handoff_say(const char *who, const char *name, const struct handoff_err *e, int warning,
+		 const char *tail);
+
 #endif
