@@ -10,24 +10,20 @@
  * O_NOFOLLOW and O_NONBLOCK: a FIFO or a symlink put in its place by a
  * program of the same uid cannot wedge or redirect tracerd. */
 #include <errno.h>
-#include <inttypes.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
-#include "call.h"
 #include "fdutil.h"
 #include "log.h"
-#include "policy.h"
 #include "stats.h"
-#include "target.h"
 
 #define RESERVE_CHUNK (1024 * 1024)	/* fallocate'd at a time */
 #define RESERVE_LOW (256 * 1024)	/* top up below this much unclaimed room */
@@ -333,46 +329,6 @@ int audit_write(const char *line, size_t len, size_t claim)
 	return r;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS" changes once a second: each thread keeps the last
- * one it formatted and adds ".uuuuuuZ" by hand. Returns the length. */
-static size_t timestamp(char out[88])
-{
-	static __thread time_t last_sec = -1;
-	static __thread char last[80];
-	static __thread size_t last_len;
-	struct timespec ts;
-	long us;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (ts.tv_sec != last_sec) {
-		struct tm tm;
-		int n;
-
-		gmtime_r(&ts.tv_sec, &tm);
-		n = snprintf(last, sizeof(last), "%04d-%02d-%02dT%02d:%02d:%02d",
-			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-			     tm.tm_min, tm.tm_sec);
-		last_len = n > 0 && (size_t)n < sizeof(last) ? (size_t)n : 0;
-		last_sec = ts.tv_sec;
-	}
-	memcpy(out, last, last_len);
-	out[last_len] = '.';
-	us = ts.tv_nsec / 1000;
-	for (size_t i = last_len + 6; i > last_len; i--, us /= 10)
-		out[i] = (char)('0' + us % 10);
-	out[last_len + 7] = 'Z';
-	return last_len + 8;
-}
-
-void audit_begin(struct jbuf *j, char *buf, size_t cap)
-{
-	char s[88];
-	size_t n = timestamp(s);
-
-	json_begin(j, buf, cap);
-	json_key_str(j, "ts", s, n);
-}
-
 bool audit_tail_contains(const char *needle, size_t window)
 {
 	size_t n = strlen(needle);
@@ -394,103 +350,24 @@ bool audit_tail_contains(const char *needle, size_t window)
 	return found;
 }
 
+
 int audit_event_with(const char *event, pid_t pid, const char *reason,
 		     const struct audit_num *nums, size_t n)
 {
 	char buf[1024];
-	struct jbuf j;
-	int len;
+	int len = audit_event_line(buf, sizeof(buf), event, pid, reason, nums, n);
 
-	audit_begin(&j, buf, sizeof(buf));
-	json_key_cstr(&j, "event", event);
-	if (pid > 0)
-		json_key_int(&j, "pid", pid);
-	for (size_t i = 0; i < n; i++) {
-		if (nums[i].boolean)
-			json_key_bool(&j, nums[i].key, nums[i].v != 0);
-		else
-			json_key_int(&j, nums[i].key, nums[i].v);
-	}
-	if (reason)
-		json_key_cstr(&j, "reason", reason);
-	len = json_end(&j);
-	if (len < 0)
-		return len;
-	return audit_write(buf, (size_t)len, 0);
+	return len < 0 ? len : audit_write(buf, (size_t)len, 0);
 }
 
 int audit_event_attach(const char *event, pid_t pid, uint64_t attach, const char *reason)
 {
-	struct audit_num n = { .key = "attach", .v = (long long)attach };
+	struct audit_num num = { .key = "attach", .v = (long long)attach };
 
-	return audit_event_with(event, pid, reason, &n, attach ? 1 : 0);
+	return audit_event_with(event, pid, reason, &num, attach ? 1 : 0);
 }
 
 int audit_event(const char *event, pid_t pid, const char *reason)
 {
 	return audit_event_with(event, pid, reason, NULL, 0);
-}
-
-size_t audit_record_bound(const struct audit_rec *r)
-{
-	const struct target_facts *t = r->target;
-	size_t n = (r->path ? strlen(r->path) : 0) + (r->resolved ? strlen(r->resolved) : 0);
-
-	if (t->ok)
-		n += strlen(t->exe) + strlen(t->comm) + (r->cwd ? strlen(r->cwd) : 0);
-	return 768 + 6 * n;	/* the keys and numbers, every byte escaped */
-}
-
-/* "syscall" and, for mkdirat, "dirfd". */
-static void syscall_keys(struct jbuf *j, const struct call *c)
-{
-	json_key_cstr(j, "syscall", c->kind == SYSCALLS_OTHER ? "other" : syscalls_kind_name(c->kind));
-	if (c->kind != SYSCALLS_MKDIRAT)
-		return;
-	if (c->dirfd == AT_FDCWD)
-		json_key_cstr(j, "dirfd", "AT_FDCWD");
-	else
-		json_key_int(j, "dirfd", c->dirfd);
-}
-
-void audit_call_key(struct jbuf *j, uint64_t listener, uint64_t id)
-{
-	char n[24];
-
-	json_key_int(j, "attach", (long long)listener);
-	json_key_str(j, "notif", n, (size_t)snprintf(n, sizeof(n), "%" PRIu64, id));
-}
-
-int audit_record(const struct audit_rec *r, char *buf, size_t cap)
-{
-	const struct call *c = r->call;
-	const struct target_facts *t = r->target;
-	const struct verdict *v = r->verdict;
-	struct jbuf j;
-	char mode[4];
-
-	audit_begin(&j, buf, cap);
-	json_key_int(&j, "pid", t->tgid > 0 ? t->tgid : c->tid);
-	json_key_int(&j, "tid", c->tid);
-	if (t->creds.fsuid == (uid_t)-1)
-		json_key_null(&j, "uid");
-	else
-		json_key_int(&j, "uid", t->creds.fsuid);
-	json_key_cstr(&j, "exe", t->ok ? t->exe : NULL);
-	json_key_cstr(&j, "comm", t->ok ? t->comm : NULL);
-	json_key_cstr(&j, "cwd", t->ok ? r->cwd : NULL);
-	syscall_keys(&j, c);
-	json_key_cstr(&j, "path", r->path);
-	json_key_cstr(&j, "resolved", r->resolved);
-	for (int i = 3, m = (int)(c->mode & 07777); i >= 0; i--, m >>= 3)
-		mode[i] = (char)('0' + (m & 7));
-	json_key_str(&j, "mode", mode, 4);
-	json_key_cstr(&j, "decision", decision_name(v->decision));
-	json_key_cstr(&j, "errno", v->err ? strerrorname_np(v->err) : NULL);
-	if (v->decision != DECISION_EMULATED)
-		json_key_cstr(&j, "reason", v->reason ? v->reason : "unknown");
-	audit_call_key(&j, c->listener, c->id);
-	if (c->recovered)
-		json_key_bool(&j, "recovered", true);
-	return json_end(&j);
 }

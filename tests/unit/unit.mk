@@ -21,13 +21,14 @@ UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl -pthread
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 UNIT_SRC_policy  := tracerd/policy.c
 UNIT_SRC_options := tracerd/options.c
-UNIT_SRC_audit   := tracerd/audit.c tracerd/json.c tracerd/log.c tracerd/policy.c \
+UNIT_SRC_audit   := tracerd/audit.c tracerd/audit_line.c tracerd/json.c tracerd/log.c tracerd/policy.c \
 		    tracerd/stats.c common/syscalls.c tests/unit/jsoncheck.c
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write -Wl,--wrap=fallocate
 UNIT_SRC_target  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
 UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
-UNIT_SRC_rejects := tracerd/rejects.c tracerd/pool.c tracerd/audit.c tracerd/json.c \
+UNIT_SRC_rejects := tracerd/rejects.c tracerd/pool.c tracerd/audit.c tracerd/audit_line.c \
+		    tracerd/json.c \
 		    tracerd/log.c tracerd/policy.c tracerd/stats.c common/syscalls.c \
 		    tests/unit/jsoncheck.c
 UNIT_LDFLAGS_rejects := -pthread
