@@ -1,6 +1,7 @@
 /* Abstract socket naming: sun_path = "\0" + NAME, and the address length
  * counts exactly those bytes (binding the whole sun_path makes another name). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -23,6 +24,34 @@ static int put_uint(char *out, size_t cap, unsigned long v)
 	return (int)n;
 }
 
+const char *sockname_invalid(const char *override, bool option)
+{
+	static const char *const why[2][3] = {
+		{ "TRACERD_SOCKET is empty (a name is 1-107 bytes; unset, it is tracerd-<euid>)",
+		  "TRACERD_SOCKET is longer than 107 bytes",
+		  "TRACERD_SOCKET holds a control character (shown as \\xHH); a name must be "
+		  "printable" },
+		{ "--socket is empty (a name is 1-107 bytes)",
+		  "--socket is longer than 107 bytes",
+		  "--socket holds a control character (shown as \\xHH); a name must be printable" },
+	};
+	size_t len;
+
+	if (!override)
+		return NULL;
+	if (override[0] == '@')
+		override++;
+	len = strnlen(override, SOCKNAME_MAX + 1);
+	if (len == 0)
+		return why[option][0];
+	if (len > SOCKNAME_MAX)
+		return why[option][1];
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)override[i] < 0x20 || override[i] == 0x7f)
+			return why[option][2];
+	return NULL;
+}
+
 int sockname_get(const char *override, uid_t euid, char out[SOCKNAME_MAX + 1])
 {
 	static const char prefix[] = "tracerd-";
@@ -30,11 +59,11 @@ int sockname_get(const char *override, uid_t euid, char out[SOCKNAME_MAX + 1])
 	int r;
 
 	if (override) {
+		if (sockname_invalid(override, false))
+			return -EINVAL;
 		if (override[0] == '@')
 			override++;
 		len = strnlen(override, SOCKNAME_MAX + 1);
-		if (len == 0 || len > SOCKNAME_MAX)
-			return -EINVAL;
 		memcpy(out, override, len + 1);
 		return (int)len;
 	}

@@ -25,6 +25,7 @@ static int epfd = -1;
 static item_handler *handler;
 static unsigned nattached, max_listeners = 1024;
 static uint64_t next_id;
+static uint64_t idle_since;	/* the last detach that left none attached (ms) */
 /* Every listener not yet freed, so that none is ever lost track of (at
  * stop the attached ones are still held here, not leaked). Pool lock. */
 static struct listener *live;
@@ -184,6 +185,11 @@ void listener_ids_from(uint64_t next)
 	pool_unlock();
 }
 
+uint64_t listener_idle_since(void)
+{
+	return nattached ? UINT64_MAX : idle_since;
+}
+
 unsigned listener_count(void)
 {
 	unsigned n;
@@ -258,6 +264,10 @@ void listener_hangup(struct listener *l)
 		nattached--;
 		stats_add(&stats.attached, -1);
 		now = true;
+		if (!nattached) {	/* the idle clock starts: the main thread looks */
+			idle_since = pool_now_ms();
+			pool_deadline(idle_since);
+		}
 	}
 	pool_unlock();
 	if (now)

@@ -40,6 +40,10 @@ struct listener *listener_find(uint64_t id);
 
 /* New ids go on from next at least (the in-flight table's count). */
 void listener_ids_from(uint64_t next);
+/* Since when none is attached (pool lock held): the time of the last
+ * detach (ms), 0 when none ever detached, UINT64_MAX while one is. */
+uint64_t listener_idle_since(void);
+
 /* How many are attached. */
 unsigned listener_count(void);
 

@@ -34,6 +34,7 @@
 #include "park.h"
 #include "pool.h"
 #include "rejects.h"
+#include "sdnotify.h"
 #include "service.h"
 
 #define STOP_GRACE_MS 2000
@@ -334,16 +335,47 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+static long idle_exit_ms = -1;	/* --idle-exit, -1: never */
+static uint64_t idle_start_ms;	/* the clock starts here at the earliest */
+static bool idle_due;
+
+void loop_idle_exit(long seconds)
+{
+	idle_exit_ms = seconds < 0 ? -1 : seconds * 1000;
+}
+
+/* --idle-exit: when it is due (pool lock held). Due now only when no
+ * handshake is pending (its deadline brings us back) and no connection
+ * waits to be accepted: a program on its way in is not turned away. */
+static uint64_t watch_idle(uint64_t now, uint64_t handshakes)
+{
+	struct pollfd p = { .fd = socket_item.fd, .events = POLLIN };
+	uint64_t since, at;
+
+	if (idle_exit_ms < 0 || (since = listener_idle_since()) == UINT64_MAX)
+		return UINT64_MAX;
+	at = (since > idle_start_ms ? since : idle_start_ms) + (uint64_t)idle_exit_ms;
+	if (at > now)
+		return at;
+	if (handshakes != UINT64_MAX)
+		return UINT64_MAX;
+	if (poll(&p, 1, 0) > 0)
+		return now + 10;	/* being accepted: look again */
+	idle_due = true;
+	return now;
+}
+
 /* One look at every deadline; the time of the next one. */
 static uint64_t watch(uint64_t now)
 {
-	uint64_t next = min_u64(handshake_expire(now), rejects_flush(now));
+	uint64_t hs = handshake_expire(now), next = min_u64(hs, rejects_flush(now));
 
 	pool_lock();
 	if (pool.ncapped && pool_free_threads() > 1)
 		listener_uncap_all();
 	next = min_u64(next, watch_stall(now));
 	next = min_u64(next, park_watch(now));
+	next = min_u64(next, watch_idle(now, hs));
 	pool.main_wake = next;
 	pool_unlock();
 	return next;
@@ -418,6 +450,7 @@ int loop_supervise(void)
 	if (sfd < 0)
 		return log_error_errno(-errno, "signalfd"), 1;
 	service_ready(pool_now_ms());
+	idle_start_ms = pool_now_ms();
 	for (;;) {
 		uint64_t now = pool_now_ms(), next = min_u64(watch(now), service_tick(now));
 		int timeout = next == UINT64_MAX ? -1 :
@@ -425,6 +458,8 @@ int loop_supervise(void)
 			      next - now > 60000 ? 60000 : (int)(next - now);
 		eventfd_t v;
 
+		if (idle_due)
+			break;
 		if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN) &&
 		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
 		    service_signal((int)si.ssi_signo))
@@ -433,6 +468,10 @@ int loop_supervise(void)
 			(void)eventfd_read(pool.wakefd, &v);
 	}
 	close(sfd);
+	if (idle_due) {
+		log_info("no program attached for %ld s (--idle-exit): stopping", idle_exit_ms / 1000);
+		(void)sdnotify_stopping();
+	}
 	stop(si.ssi_signo == SIGUSR2);
-	return si.ssi_signo == SIGUSR2 ? LOOP_UPGRADE : 0;
+	return idle_due ? LOOP_IDLE : si.ssi_signo == SIGUSR2 ? LOOP_UPGRADE : 0;
 }

@@ -14,6 +14,14 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
  * (STOPPING=1): answer what is in flight (2 s at most), close
  * everything. Returns the exit code. */
 #define LOOP_UPGRADE (-1)	/* SIGUSR2: stopped for a re-exec (upgrade.c) */
+#define LOOP_IDLE (-2)		/* --idle-exit: no program attached for that long */
 int loop_supervise(void);
+
+/* --idle-exit: loop_supervise also stops (LOOP_IDLE) once no program has
+ * been attached for that many seconds (counted from the last detach, or
+ * from the start if none attaches; 0: at once), unless a handshake is in
+ * progress. Negative: never (the default; an idle tracerd then makes no
+ * wake-ups). Before loop_supervise. */
+void loop_idle_exit(long seconds);
 
 #endif

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "canon.h"
 #include "creds.h"
+#include "detach.h"
 #include "fdstore.h"
 #include "fdutil.h"
 #include "hooks.h"
@@ -227,6 +228,7 @@ static int setup_log(const struct options *o)
 				 path), -ELOOP;
 	if (r < 0)
 		return log_error_errno(r, "cannot open the audit log '%s'", path);
+	log_info("audit log: %s", strcmp(path, "-") == 0 ? "stdout" : path);
 	snprintf(why, sizeof(why), "cut a torn last line of %zu bytes", torn);
 	r = audit_event_with("start", getpid(), torn ? why : NULL, &adopted,
 			     fdstore_max() || act.nlisteners ? 1 : 0);
@@ -255,8 +257,9 @@ static int setup_process(const struct options *o, char *err, size_t errlen)
 }
 
 /* At stop: how many programs were attached, and how many of their
- * listeners the fd store keeps (all of them, with a store). */
-static void stop_event(void)
+ * listeners the fd store keeps (all of them, with a store); why, when it
+ * was no signal. */
+static void stop_event(const char *reason)
 {
 	unsigned long n = atomic_load(&stats.attached);
 	struct audit_num nums[] = {
@@ -264,7 +267,58 @@ static void stop_event(void)
 		{ .key = "stored", .v = fdstore_max() ? (long long)n : 0 },
 	};
 
-	(void)audit_event_with("stop", getpid(), NULL, nums, 2);
+	(void)audit_event_with("stop", getpid(), reason, nums, 2);
+}
+
+/* The options, --help, --version, the socket's name (and --detach: the
+ * parent returns here). -1 to go on, else the exit status. */
+static int parse(int argc, char **argv, struct options *o, char *name, char *shown, size_t cap)
+{
+	char err[256];
+	const char *bad;
+	int st = 0, r;
+
+	if (options_parse(argc, argv, o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tracerd: %s\nTry 'tracerd --help'.\n", err);
+		return 2;
+	}
+	if (o->help || o->version) {
+		fputs(o->help ? options_usage : "tracerd " TRACERD_VERSION "\n", stdout);
+		return 0;
+	}
+	bad = sockname_invalid(o->socket, o->socket_given);
+	if (bad) {
+		sockname_escape(o->socket, shown, cap);
+		fprintf(stderr, "tracerd: %s: '%s'\n", bad, shown);
+		return 2;
+	}
+	(void)sockname_get(o->socket, geteuid(), name);
+	sockname_escape(name, shown, cap);
+	log_setup(o->level_prefix);
+	r = o->detach ? detach_fork(&st) : 0;
+	if (r < 0)
+		return log_error_errno(r, "--detach: cannot fork"), 1;
+	if (r > 0)
+		return st;	/* the parent: the daemon listens, or its status */
+	options_drop_detach(o, argc, argv);
+	upgrade_prepare(argv);
+	return -1;
+}
+
+/* After the loop: the stop event, the log closed; the exit status. */
+static int finish(int r, long idle_exit)
+{
+	char why[64];
+
+	if (r == LOOP_IDLE) {
+		snprintf(why, sizeof(why), "idle: no program attached for %ld s", idle_exit);
+		stop_event(why);
+		r = 0;
+	} else {
+		stop_event(NULL);
+	}
+	audit_close();
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -275,21 +329,9 @@ int main(int argc, char **argv)
 	struct options o;
 	int fd, r;
 
-	if (options_parse(argc, argv, &o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tracerd: %s\nTry 'tracerd --help'.\n", err);
-		return 2;
-	}
-	if (o.help || o.version) {
-		fputs(o.help ? options_usage : "tracerd " TRACERD_VERSION "\n", stdout);
-		return 0;
-	}
-	log_setup(o.level_prefix);
-	upgrade_prepare(argv);
-	if (sockname_get(o.socket, geteuid(), name) < 0) {
-		fprintf(stderr, "tracerd: the socket name must be 1-107 bytes\n");
-		return 2;
-	}
-	sockname_escape(name, shown, sizeof(shown));
+	r = parse(argc, argv, &o, name, shown, sizeof(shown));
+	if (r >= 0)
+		return r;
 	if (open_roots(&o) < 0)
 		return 2;
 	r = setup_process(&o, err, sizeof(err));
@@ -307,6 +349,7 @@ int main(int argc, char **argv)
 	if (setup_log(&o) < 0)
 		return 1;
 	adopt_tables(&act, o.max_threads);
+	loop_idle_exit(o.idle_exit);
 	r = loop_start(fd, o.threads, o.max_threads, max_listeners, max_handshakes);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the answering threads"), 1;
@@ -315,6 +358,7 @@ int main(int argc, char **argv)
 		return log_error_errno(-errno, "cannot listen on %s", where), 1;
 	r = (int)adopt_listeners(&act);
 	log_info("%s on %s", act.socket >= 0 ? "socket-activated, serving" : "listening", where);
+	detach_ready();
 	if (r > 0)
 		log_info("adopted %d programs supervised before the restart", r);
 	activation_free(&act);
@@ -322,7 +366,5 @@ int main(int argc, char **argv)
 	r = loop_supervise();
 	if (r == LOOP_UPGRADE)
 		return upgrade_exec(fd), 1;
-	stop_event();
-	audit_close();
-	return r;
+	return finish(r, o.idle_exit);
 }

@@ -14,11 +14,15 @@ const char options_usage[] =
 	"Supervise directory creation of programs run with LD_PRELOAD=libnotif.so.\n"
 	"\n"
 	"  --socket NAME     abstract socket name (default: $TRACERD_SOCKET, else tracerd-<euid>)\n"
-	"  --log PATH|-      audit log (default: $XDG_STATE_HOME/tracerd/audit.jsonl)\n"
+	"  --log PATH|-      audit log (default: $XDG_STATE_HOME/tracerd/audit.jsonl,\n"
+	"                    else ~/.local/state/tracerd/audit.jsonl)\n"
 	"  --allow DIR       allowed root, repeatable; given once, replaces the default /tmp\n"
 	"  --threads K       answering threads (1-64, default 4)\n"
 	"  --max-threads M   bound on threads added while all are stalled (K-256, default 64)\n"
 	"  --fd-store-max N  the unit's FileDescriptorStoreMax= (default: $FDSTORE, else 0: none)\n"
+	"  --idle-exit SECS  exit when no program has been attached for SECS seconds\n"
+	"                    (0: as soon as none is; default: never)\n"
+	"  --detach          run in the background; return once listening\n"
 	"  --level-prefix    prefix diagnostics with <N> syslog levels\n"
 	"  --help            show this help\n"
 	"  --version         show the version\n"
@@ -41,15 +45,54 @@ static bool is_long(const char *arg)
 	return arg[0] == '-' && arg[1] == '-';
 }
 
+/* A decimal number from lo to hi: 0, or -1. */
+static int num(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long k;
+
+	errno = 0;
+	k = strtol(s, &end, 10);
+	if (errno || *end || end == s || k < lo || k > hi)
+		return -1;
+	*out = k;
+	return 0;
+}
+
+/* What getopt_long could not take: a missing argument (':'), else an
+ * unknown option. -EINVAL with err filled. */
+static int unknown(int c, char **argv, char *err, size_t errlen)
+{
+	if (c == ':' && is_long(argv[optind - 1]))
+		return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+	if (c == ':')
+		return bad(err, errlen, "option '-%c' needs an argument", optopt);
+	if (is_long(argv[optind - 1]))
+		return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
+	return bad(err, errlen, "unknown option '-%c'", optopt);
+}
+
 /* One option getopt_long returned. 0 or -EINVAL with err filled. */
 static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 {
-	char *end;
 	long k;
 
 	switch (c) {
 	case 's':
 		o->socket = optarg;
+		o->socket_given = 1;
+		return 0;
+	case 'i':
+		if (num(optarg, 0, 31536000, &k) < 0)
+			return bad(err, errlen, "--idle-exit needs seconds from 0 to 31536000: '%s'",
+				   optarg);
+		o->idle_exit = k;
+		return 0;
+	case 'D':
+		if (o->detach)
+			return bad(err, errlen, "--detach given twice");
+		o->detach = 1;
+		o->detach_at = optind - 1;
 		return 0;
 	case 'l':
 		if (!optarg[0])
@@ -65,17 +108,13 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 		return 0;
 	case 't':
 	case 'm':
-		errno = 0;
-		k = strtol(optarg, &end, 10);
-		if (errno || *end || end == optarg || k < 1 || k > (c == 't' ? 64 : 256))
+		if (num(optarg, 1, c == 't' ? 64 : 256, &k) < 0)
 			return bad(err, errlen, "%s needs a number from 1 to %d: '%s'",
 				   c == 't' ? "--threads" : "--max-threads", c == 't' ? 64 : 256, optarg);
 		*(c == 't' ? &o->threads : &o->max_threads) = (unsigned)k;
 		return 0;
 	case 'f':
-		errno = 0;
-		k = strtol(optarg, &end, 10);
-		if (errno || *end || end == optarg || k < 0 || k > 1000000)
+		if (num(optarg, 0, 1000000, &k) < 0)
 			return bad(err, errlen, "--fd-store-max needs a number from 0 to 1000000: '%s'",
 				   optarg);
 		o->fd_store_max = (unsigned)k;
@@ -89,14 +128,8 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 	case 'V':
 		o->version = 1;
 		return 0;
-	case ':':
-		if (is_long(argv[optind - 1]))
-			return bad(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
-		return bad(err, errlen, "option '-%c' needs an argument", optopt);
 	default:
-		if (is_long(argv[optind - 1]))
-			return bad(err, errlen, "unknown option '%s'", argv[optind - 1]);
-		return bad(err, errlen, "unknown option '-%c'", optopt);
+		return unknown(c, argv, err, errlen);
 	}
 }
 
@@ -109,6 +142,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-threads", required_argument, NULL, 'm' },
 		{ "fd-store-max", required_argument, NULL, 'f' },
+		{ "idle-exit", required_argument, NULL, 'i' },
+		{ "detach", no_argument, NULL, 'D' },
 		{ "level-prefix", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -118,6 +153,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 
 	memset(o, 0, sizeof(*o));
 	o->threads = 4;
+	o->idle_exit = -1;
 	o->socket = getenv("TRACERD_SOCKET");
 	opterr = 0;
 	optind = 0;	/* a full reset: parse may run more than once */
@@ -134,6 +170,15 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		return bad(err, errlen, "--max-threads %u is below --threads %u", o->max_threads,
 			   o->threads);
 	return 0;
+}
+
+void options_drop_detach(const struct options *o, int argc, char **argv)
+{
+	if (!o->detach || o->detach_at <= 0 || o->detach_at >= argc ||
+	    strncmp(argv[o->detach_at], "--d", 3) != 0)	/* --detach, or abbreviated */
+		return;
+	memmove(argv + o->detach_at, argv + o->detach_at + 1,
+		(size_t)(argc - o->detach_at) * sizeof(*argv));	/* the NULL too */
 }
 
 int options_default_log(char *out, size_t cap)

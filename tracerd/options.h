@@ -14,12 +14,20 @@ struct options {
 	unsigned threads;
 	unsigned max_threads;	/* the bound on added threads, >= threads */
 	unsigned fd_store_max;	/* --fd-store-max, 0: not given */
+	int socket_given;		/* o->socket came from --socket */
+	long idle_exit;			/* --idle-exit SECONDS, -1: never */
+	int detach;			/* --detach */
+	int detach_at;			/* its index in argv (for the upgrade's argv) */
 	int level_prefix;
 	int help, version;
 };
 
 /* 0, or -EINVAL with a message for the user in err. */
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen);
+
+/* Take --detach out of argv (argc entries, NULL-terminated): the argv an
+ * upgrade execs again must not fork. */
+void options_drop_detach(const struct options *o, int argc, char **argv);
 
 /* The default log path: $XDG_STATE_HOME/tracerd/audit.jsonl, else
  * $HOME/.local/state/tracerd/audit.jsonl. 0 or -errno. */

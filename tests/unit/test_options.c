@@ -247,9 +247,52 @@ static void test_default_log(void **state)
 	assert_int_equal(options_default_log(out, sizeof(out)), -ENOENT);
 }
 
+/* --idle-exit SECONDS: 0 to a year; absent, never (-1). */
+static void test_idle_exit(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--socket", "x"), 0);
+	assert_int_equal(o.idle_exit, -1);
+	assert_int_equal(PARSE("--idle-exit", "0"), 0);
+	assert_int_equal(o.idle_exit, 0);
+	assert_int_equal(PARSE("--idle-exit=60"), 0);
+	assert_int_equal(o.idle_exit, 60);
+	assert_int_equal(PARSE("--idle-exit", "31536000"), 0);
+	assert_int_equal(PARSE("--idle-exit", "31536001"), -EINVAL);
+	assert_non_null(strstr(err, "--idle-exit needs seconds"));
+	assert_int_equal(PARSE("--idle-exit", "-1"), -EINVAL);
+	assert_int_equal(PARSE("--idle-exit", "5s"), -EINVAL);
+	assert_int_equal(PARSE("--idle-exit", ""), -EINVAL);
+}
+
+/* --detach is found in argv and taken out of it (the argv an upgrade
+ * execs again); a --log named "--detach" stays. */
+static void test_detach(void **state)
+{
+	char a0[] = "tracerd", a1[] = "--log", a2[] = "--detach", a3[] = "--detach", a4[] = "--idle-exit=1";
+	char *argv[] = { a0, a1, a2, a3, a4, NULL };
+
+	(void)state;
+	assert_int_equal(PARSE("--socket", "x"), 0);
+	assert_int_equal(o.detach, 0);
+	assert_int_equal(PARSE("--detach", "--detach"), -EINVAL);
+	assert_non_null(strstr(err, "twice"));
+	optind = 0;
+	assert_int_equal(options_parse(5, argv, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.detach, 1);
+	assert_int_equal(o.detach_at, 3);
+	assert_string_equal(o.log, "--detach");
+	options_drop_detach(&o, 5, argv);
+	assert_string_equal(argv[1], "--log");
+	assert_string_equal(argv[2], "--detach");
+	assert_string_equal(argv[3], "--idle-exit=1");
+	assert_null(argv[4]);
+}
+
 static void test_usage_text(void **state)
 {
 	static const char *const opts[] = { "--socket", "--log", "--allow", "--threads", "--max-threads", "--fd-store-max",
+					    "--idle-exit", "--detach", "~/.local/state",
 					    "--help", "--version", "TRACERD_SOCKET" };
 
 	(void)state;
@@ -272,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_cluster_error),
 		cmocka_unit_test(test_err_bounded),
 		cmocka_unit_test(test_default_log),
+		cmocka_unit_test(test_idle_exit),
+		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_usage_text),
 	};
 

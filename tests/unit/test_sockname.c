@@ -62,6 +62,26 @@ static void test_invalid(void **state)
 	(void)state;
 	assert_int_equal(get_keeps(""), -EINVAL);
 	assert_int_equal(get_keeps("@"), -EINVAL);
+	assert_int_equal(get_keeps("a\tb"), -EINVAL);
+	assert_int_equal(get_keeps("a\x7f"), -EINVAL);
+	assert_int_equal(get_keeps("\x1b[31m"), -EINVAL);
+	assert_int_equal(get_keeps("caf\xc3\xa9"), 5);	/* UTF-8 is printable */
+}
+
+/* Each refusal says what is wrong, naming the variable or the option. */
+static void test_invalid_says(void **state)
+{
+	char name[SOCKNAME_MAX + 2];
+
+	(void)state;
+	assert_null(sockname_invalid(NULL, false));
+	assert_null(sockname_invalid("@ok", false));
+	assert_non_null(strstr(sockname_invalid("", false), "TRACERD_SOCKET is empty"));
+	assert_non_null(strstr(sockname_invalid("@", true), "--socket is empty"));
+	assert_non_null(strstr(sockname_invalid("a\nb", false), "control character"));
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_non_null(strstr(sockname_invalid(name, true), "--socket is longer than 107"));
 }
 
 static void test_lengths(void **state)
@@ -194,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_invalid_says),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_escape),
