@@ -12,6 +12,23 @@ sc() { timeout 20 systemctl --user "$@"; }
 prop() { sc show -P "$2" "$1"; }
 
 # ------------------------------------------------------------ the manager
+# The manager runs as root in our own cgroup, which it takes for its own:
+# it sets that cgroup's pids.max to its DefaultTasksMax (15% of pid_max,
+# 4915 here), which outlives it and broke the 10 000-program storm of
+# check-long. The limit is saved first and put back when it exits.
+pids_max_file() {
+	local v1 v2
+	v1=$(awk -F: '$2 == "pids" { print $3 }' /proc/self/cgroup)
+	v2=$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+	if [ -n "$v1" ] && [ -f "/sys/fs/cgroup/pids$v1/pids.max" ]; then
+		echo "/sys/fs/cgroup/pids$v1/pids.max"
+	elif [ -f "/sys/fs/cgroup$v2/pids.max" ]; then
+		echo "/sys/fs/cgroup$v2/pids.max"
+	fi
+}
+PIDS_MAX_FILE=$(pids_max_file)
+PIDS_MAX_SAVED=$([ -n "$PIDS_MAX_FILE" ] && cat "$PIDS_MAX_FILE" 2>/dev/null)
+
 start_manager() {
 	mkdir -p "$UNITS" "$SVC/home" "$SVC/xdg"
 	chmod 0700 "$SVC/xdg"
@@ -39,6 +56,9 @@ stop_manager() {
 	timeout 10 tail --pid="$MGR_PID" -f /dev/null 2>/dev/null || kill -KILL "$MGR_PID" 2>/dev/null
 	wait "$MGR_PID" 2>/dev/null
 	MGR_PID=
+	if [ -n "$PIDS_MAX_SAVED" ] && ! echo "$PIDS_MAX_SAVED" >"$PIDS_MAX_FILE" 2>/dev/null; then
+		diag "could not restore $PIDS_MAX_FILE to $PIDS_MAX_SAVED"
+	fi
 }
 
 # unit KIND [SERVICE-LINES...]: tracerd-svc-PID-KIND.socket on
