@@ -18,7 +18,7 @@ RESOLVE_SRC := tracerd/resolve.c tracerd/walk.c tracerd/canon.c tracerd/ident.c 
 
 .PHONY: all clean test check-long demo bench fuzz examples-test unit integration asan multilib cross-check clang-check lint \
 	install uninstall man-lint
-all: $(B)/libnotif.so $(B)/tracerd $(B)/lib/x86_64-linux-gnu/libnotif.so
+all: $(B)/libnotif.so $(B)/tracerd $(B)/lib/x86_64-linux-gnu/libnotif.so $(B)/notif-run
 
 $(B)/libnotif.so: $(SHIM_SRC) $(HDRS) shim/libnotif.lds | $(B)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-z,defs \
@@ -75,6 +75,7 @@ $(B):
 # the 32-bit library is part of what the integration suite checks
 integration integration-asan: multilib
 
+-include run/run.mk
 -include tests/unit/unit.mk
 -include tests/integration/integration.mk
 -include tests/bench/bench.mk
