@@ -169,7 +169,7 @@ const char *wire_status_str(unsigned status)
 	case WIRE_EVERSION:
 		return "protocol version unsupported";
 	case WIRE_ETOOMANY:
-		return "too many clients";
+		return "too many programs";
 	case WIRE_ENOFDS:
 		return "tracerd is out of file descriptors";
 	case WIRE_EBADHELLO:

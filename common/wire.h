@@ -33,7 +33,7 @@
 enum wire_status {
 	WIRE_OK = 0,
 	WIRE_EVERSION = 1,	/* protocol version unsupported */
-	WIRE_ETOOMANY = 2,	/* too many clients */
+	WIRE_ETOOMANY = 2,	/* too many programs attached */
 	WIRE_ENOFDS = 3,	/* tracerd is out of file descriptors */
 	WIRE_EBADHELLO = 4,	/* malformed hello */
 	WIRE_ENOTLISTENER = 5,	/* the fd is not a seccomp listener */

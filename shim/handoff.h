@@ -42,7 +42,7 @@ void handoff_init(struct handoff *h, const char *name);
 int handoff_connect(struct handoff *h, struct handoff_err *e);
 
 /* Connect, and read a refusal tracerd may already have sent (out of fds,
- * too many clients): before the filter exists, so a refusal can still fail
+ * too many programs): before the filter exists, so a refusal can still fail
  * open. While tracerd restarts (WIRE_ESHUTDOWN; then ECONNREFUSED until
  * the new one listens) it tries again until the deadline; ECONNREFUSED at
  * the first connect is final (no tracerd). The socket, or -1 with *e. */

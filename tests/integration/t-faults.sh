@@ -69,7 +69,7 @@ idle_field() { sed -n "s/.*\b$1=\([0-9]*\).*/\1/p" <<<"$IDLE"; }
 # naming the refusal's reason
 refused_ok() {
 	local n
-	n=$(grep -c '^libnotif: .*\(too many clients\|out of file descriptors\)$' "$1" || true)
+	n=$(grep -c '^libnotif: .*\(too many programs\|out of file descriptors\)$' "$1" || true)
 	[ "$n" -eq "$2" ] && [ "$(wc -l <"$1")" -eq "$2" ] ||
 		{ sed 's/^/  /' "$1" >&2; fail "expected $2 libnotif: lines naming the reason in $1"; }
 }

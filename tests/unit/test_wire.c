@@ -299,7 +299,7 @@ static void test_status_str(void **state)
 	(void)state;
 	assert_string_equal(wire_status_str(WIRE_OK), "ok");
 	assert_string_equal(wire_status_str(WIRE_EVERSION), "protocol version unsupported");
-	assert_string_equal(wire_status_str(WIRE_ETOOMANY), "too many clients");
+	assert_string_equal(wire_status_str(WIRE_ETOOMANY), "too many programs");
 	for (unsigned s = 0; s < WIRE_STATUS_MAX; s++) {
 		seen[s] = wire_status_str(s);
 		assert_non_null(seen[s]);
