@@ -7,6 +7,9 @@
  * parent stays to wait, count and end as the program ended. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +30,10 @@ struct run {
 	char path[PATH_MAX];		/* the program, found */
 	char name[SOCKNAME_MAX + 1];	/* the socket */
 	char log[PATH_MAX];		/* the private tracerd's log, or "" */
+	int lfd;			/* the private tracerd's socket, or -1 */
 };
+
+#define CONNECT_MS 5000	/* the bound on the program's connect to a private socket */
 
 /* Hand over, then exec; in the process that becomes the program. Never
  * returns; info (when not NULL) gets the outcome before the exec. */
@@ -86,8 +92,31 @@ static void summarize(const struct run *r, const struct attach_info *info, pid_t
 	free(s);
 }
 
+/* Once the program's hand-off waits on the private socket (or it failed
+ * before: its report is there), start tracerd on it. 0, or -1 with the
+ * program killed before its exec (the line printed). */
+static int start_private(struct run *r, int infofd, pid_t child)
+{
+	struct pollfd p[2] = { { .fd = r->lfd, .events = POLLIN },
+			       { .fd = infofd, .events = POLLIN } };
+	int n = poll(p, 2, CONNECT_MS), ok = 0;
+
+	if (n > 0 && (p[0].revents & POLLIN))
+		ok = private_spawn(&r->o, r->lfd, r->name, r->log) == 0;
+	else if (n > 0)
+		ok = 1;	/* the child reports without having connected */
+	(void)close(r->lfd);
+	if (ok)
+		return 0;
+	if (n == 0)
+		fputs("notif-run: the program did not connect within 5 s\n", stderr);
+	(void)kill(child, SIGKILL);
+	(void)waitpid(child, NULL, 0);
+	return -1;
+}
+
 /* --summary, --private: the child hands over and execs, we wait. */
-static int fork_and_wait(const struct run *r)
+static int fork_and_wait(struct run *r)
 {
 	struct attach_info info = { .result = ATTACH_FAILED };
 	int fds[2], status;
@@ -103,9 +132,13 @@ static int fork_and_wait(const struct run *r)
 	if (child == 0) {
 		wait_child_reset();
 		(void)close(fds[0]);
+		if (r->lfd >= 0)
+			(void)close(r->lfd);
 		attach_and_exec(r, fds[1]);
 	}
 	(void)close(fds[1]);
+	if (r->lfd >= 0 && start_private(r, fds[0], child) < 0)
+		return RUN_EXIT_NOEXEC;
 	if (read(fds[0], &info, sizeof(info)) != (ssize_t)sizeof(info))
 		info.result = ATTACH_FAILED;
 	(void)close(fds[0]);
@@ -137,10 +170,12 @@ static int pick_socket(struct run *r, bool *unsupervised)
 	const char *v = r->o.arg_socket ? r->o.arg_socket : getenv("TRACERD_SOCKET");
 
 	*unsupervised = false;
+	r->lfd = -1;
 	if (r->o.arg_private) {
 		if (filter_covered())
 			return covered_already(r);
-		if (private_start(&r->o, r->name, r->log) == 0)
+		r->lfd = private_listen(&r->o, r->name, r->log);
+		if (r->lfd >= 0)
 			return 0;
 		if (!r->o.arg_on_error_open)
 			return RUN_EXIT_NOEXEC;
