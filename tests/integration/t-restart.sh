@@ -139,6 +139,28 @@ except OSError as e:
 	expect_records 1 errno=EINTR recovered? path=null decision=error
 }
 
+# The store's size bounds the programs attached: FileDescriptorStoreMax=20
+# leaves room for 4 (16 kept for the table and listeners being dropped);
+# the fifth program is refused before its listener would overflow it.
+test_store_full() {
+	local k pids=()
+	use small
+	for ((k = 1; k <= 4; k++)); do
+		sup sleep 20 &
+		pids+=($!)
+	done
+	poll eval '[ "$(audit_count event=attach)" -ge 4 ]' || { dump_service; fail "4 attaches"; }
+	run sup "$PROGS/mk" mkdir "$IN/fifth"
+	assert_rc 126 "the fifth program"
+	assert_err_has "too many programs"
+	assert_absent "$IN/fifth"
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null || true
+	poll eval '[ "$(audit_count event=detach)" -ge 4 ]' || fail "4 detaches"
+	run sup "$PROGS/mk" mkdir "$IN/after"
+	assert_out 0
+}
+
 # stop (not restart) ends supervision: the store is emptied, the running
 # program's next mkdir gets ENOSYS
 test_stop_ends() {
@@ -159,7 +181,7 @@ except OSError as e:
 	wait "$p"
 	assert_eq "$(tail -n 1 "$T/stop.out")" "after 38" "mkdir after stop (38: ENOSYS)"
 	assert_absent "$IN/after"
-	sc start "$U-store.socket" "$U-held.socket" || fail "socket back"
+	sc start "$U-store.socket" "$U-held.socket" "$U-small.socket" || fail "socket back"
 }
 
 # ------------------------------------------------------------ the run
@@ -174,6 +196,9 @@ unit store "ExecStart=" \
 unit held "ExecStart=" \
 	"ExecStart=$TRACERD --fd-store-max $STORE_MAX --log $SVC/held/audit.jsonl" \
 	"FileDescriptorStoreMax=$STORE_MAX" "RestartSec=1s"
+unit small "ExecStart=" \
+	"ExecStart=$TRACERD --fd-store-max 20 --log $SVC/small/audit.jsonl" \
+	"FileDescriptorStoreMax=20"
 # many starts in a few seconds here, by design: no start limit
 for k in store held; do
 	sed -i '1i [Unit]\nStartLimitIntervalSec=0' "$UNITS/$U-$k.service"
@@ -184,7 +209,7 @@ if ! start_manager; then
 	t "systemd user manager" skip systemd "the user manager did not start: $(tail -n 3 "$SVC/manager.log")"
 	exit 0
 fi
-sc start "$U-store.socket" "$U-held.socket" || { cat "$SVC/manager.log"; exit 1; }
+sc start "$U-store.socket" "$U-held.socket" "$U-small.socket" || { cat "$SVC/manager.log"; exit 1; }
 
 t "systemctl restart x$ROUNDS under $LOOPS looping programs: no call fails, one record each" \
 	test_restart
@@ -193,8 +218,9 @@ t "systemctl kill -s KILL x$ROUNDS under $LOOPS looping programs: no call fails,
 t "a call held at each pause point when tracerd is killed: answered once, one record" test_held
 t "a call received but not kept when tracerd is killed: EINTR, its record without a path" \
 	test_unkept
+t "FileDescriptorStoreMax=20: 4 programs attached, the fifth refused (126)" test_store_full
 t "systemctl stop ends supervision: the next mkdir is ENOSYS" test_stop_ends
-for k in store held; do
+for k in store held small; do
 	if sanitizer_report "$SVC/$k/stderr"; then
 		tap_line "not ok" "tracerd ($k) stderr has no sanitizer report"
 		N_FAIL=$((N_FAIL + 1))
