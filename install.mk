@@ -20,8 +20,8 @@ USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 LDCONFIG    ?= ldconfig
 
 # What is installed. A later program or page is one more word here.
-INSTALL_BINS  := tracerd
-INSTALL_MAN1  := tracerd.1
+INSTALL_BINS  := tracerd notif-run
+INSTALL_MAN1  := tracerd.1 notif-run.1
 INSTALL_MAN7  := libnotif.7
 INSTALL_UNITS := tracerd.socket tracerd.service
 # $LIB directories (under PREFIX) of the 64-bit and of the 32-bit library

@@ -20,12 +20,14 @@ IB=$(abspath "$IB")
 # rebuilt, its own make flags only
 mk_install() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$TOP" --no-print-directory \
-		-o "$IB/tracerd" -o "$IB/libnotif.so" -o "$IB/lib32/libnotif.so" B="$IB" "$@"
+		-o "$IB/tracerd" -o "$IB/notif-run" -o "$IB/libnotif.so" -o "$IB/lib32/libnotif.so" \
+		B="$IB" "$@"
 }
 
 # expected_tree PREFIX: the files install puts, sorted, with their modes
 expected_tree() {
 	{
+		echo "0755 $1/bin/notif-run"
 		echo "0755 $1/bin/tracerd"
 		echo "0644 $1/lib/x86_64-linux-gnu/libnotif.so"
 		if [ -f "$IB/lib32/libnotif.so" ]; then
@@ -34,6 +36,7 @@ expected_tree() {
 		fi
 		echo "0644 $1/lib/systemd/user/tracerd.service"
 		echo "0644 $1/lib/systemd/user/tracerd.socket"
+		echo "0644 $1/share/man/man1/notif-run.1"
 		echo "0644 $1/share/man/man1/tracerd.1"
 		echo "0644 $1/share/man/man7/libnotif.7"
 	} | sort -k2
@@ -60,6 +63,7 @@ test_destdir() {
 	expected_tree /usr/local >"$T/want"
 	diff -u "$T/want" "$T/got" >&2 || fail "the installed tree differs"
 	cmp "$IB/tracerd" "$d/usr/local/bin/tracerd"
+	cmp "$IB/notif-run" "$d/usr/local/bin/notif-run"
 	cmp "$IB/libnotif.so" "$d/usr/local/lib/x86_64-linux-gnu/libnotif.so"
 	# DESTDIR: no ldconfig, no systemctl
 	if grep -E '^(ldconfig|systemctl)' "$T/install.out" >&2; then
@@ -85,7 +89,7 @@ test_man() {
 	mkdir "$d"
 	mk_install install DESTDIR="$d" >/dev/null 2>&1 || fail "make install failed"
 	local m=$d/usr/local/share/man
-	"$TOP/tools/man-lint.sh" "$m/man1/tracerd.1" "$m/man7/libnotif.7" >&2 ||
+	"$TOP/tools/man-lint.sh" "$m/man1/tracerd.1" "$m/man1/notif-run.1" "$m/man7/libnotif.7" >&2 ||
 		fail "man-lint: the installed pages have warnings"
 	MANWIDTH=80 man -l "$m/man1/tracerd.1" >"$T/tracerd.txt" 2>"$T/man.err" || fail "man -l tracerd.1"
 	MANWIDTH=80 man -l "$m/man7/libnotif.7" >"$T/libnotif.txt" 2>>"$T/man.err" || fail "man -l libnotif.7"
@@ -103,6 +107,14 @@ test_man() {
 	for o in $("$IB/tracerd" --help | grep -o -- '--[a-z-]*' | sort -u); do
 		grep -qF -- "$o" "$T/tracerd.txt" || fail "tracerd(1) does not document $o"
 	done
+	MANWIDTH=80 man -l "$m/man1/notif-run.1" >"$T/notif-run.txt" 2>"$T/man.err" ||
+		fail "man -l notif-run.1"
+	for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT "SEE ALSO"; do
+		grep -qx "$s" "$T/notif-run.txt" || fail "notif-run(1) has no section $s"
+	done
+	for o in $("$IB/notif-run" --help | grep -o -- '--[a-z-]*' | sort -u); do
+		grep -qF -- "$o" "$T/notif-run.txt" || fail "notif-run(1) does not document $o"
+	done
 }
 
 # A real install (no DESTDIR) into a temporary prefix: the units name
@@ -119,6 +131,14 @@ test_prefix_verify() {
 	diff -u "$T/want" "$T/got" >&2 || fail "the installed tree differs"
 	grep -qx "ExecStart=$p/bin/tracerd --fd-store-max 4096" "$p/lib/systemd/user/tracerd.service" ||
 		fail "tracerd.service does not start $p/bin/tracerd"
+	# the installed notif-run starts the tracerd installed beside it
+	local rc=0
+	env -u TRACERD_BIN XDG_STATE_HOME="$h/state" "$p/bin/notif-run" --allow "$IN" \
+		mkdir "$IN/inst" "$XT/inst" 2>"$T/nr.err" || rc=$?
+	[ "$rc" = 1 ] && [ -d "$IN/inst" ] && [ ! -e "$XT/inst" ] ||
+		{ cat "$T/nr.err" >&2; fail "installed notif-run: exit $rc"; }
+	grep -q '"decision":"denied"' "$h"/state/tracerd/notif-run-*.jsonl ||
+		fail "installed notif-run: no record in its private log"
 	# a prefix ld.so does not search: no ldconfig, and the advice says so
 	! grep -q '^ldconfig' "$T/install.out" || fail "ldconfig ran for $p"
 	grep -qF "LD_PRELOAD='$p/\$LIB/libnotif.so'" "$T/install.out" ||
