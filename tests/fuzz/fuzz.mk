@@ -17,11 +17,11 @@
 FUZZ_CC           ?= clang
 FUZZ_SECONDS      ?= 60
 FUZZ_LONG_SECONDS ?= 30
-FUZZ_ALL          := wire path resolve json status sdenv
+FUZZ_ALL          := wire path resolve json status sdenv jsonl
 FUZZ_TARGETS      ?= $(FUZZ_ALL)
 FUZZ_CFLAGS        = -std=gnu11 $(WARN) -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
 		     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		     -I. -Icommon -Itracerd -Itests/fuzz -Itests/unit
+		     -I. -Icommon -Itracerd -Irun -Itests/fuzz -Itests/unit
 
 # Each target links only the real sources it exercises.
 FUZZ_SRC_wire    := common/wire.c
@@ -31,12 +31,13 @@ FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c $(RESOLVE_SRC)
 FUZZ_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 FUZZ_SRC_status  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
+FUZZ_SRC_jsonl   := run/jsonl.c run/summary.c tests/unit/jsoncheck.c
 FUZZ_SRC_sdenv   := tracerd/sdnotify.c tracerd/activation.c tracerd/canon.c tracerd/fdstore.c \
 		    tracerd/inflight.c
 
 define fuzz_rule
 $(B)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(HDRS) \
-		$$(wildcard tests/fuzz/*.h) tests/unit/jsoncheck.h tests/fuzz/fuzz.mk
+		$$(wildcard tests/fuzz/*.h run/*.h) tests/unit/jsoncheck.h tests/fuzz/fuzz.mk
 	@command -v $$(FUZZ_CC) >/dev/null || { echo "fuzz: $$(FUZZ_CC) not found;" \
 		"install it: apt-get install -y clang libclang-rt-14-dev"; exit 1; }
 	@mkdir -p $$(@D)
