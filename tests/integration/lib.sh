@@ -37,6 +37,10 @@ case ${CI:-} in true) NOTIF_MUST_WORK=${NOTIF_MUST_WORK:-1} ;; esac
 NOTIF_MUST_WORK=${NOTIF_MUST_WORK:-0}
 NOTIF_ALLOWED_SKIPS=${NOTIF_ALLOWED_SKIPS:-yama}
 
+# No program of the suite autostarts a tracerd (it would outlive the test
+# and log under the real home): t-autostart.sh turns it on where it tests it.
+export NOTIF_AUTOSTART=0
+
 TAP_N=${NOTIF_TAP_OFFSET:-0}
 N_PASS=0
 N_FAIL=0
