@@ -37,5 +37,6 @@ bench: all $(BENCH_BINS)
 	B=$(B) BENCH_THREADS=$(BENCH_THREADS) \
 		BENCH_CMD='make bench' bash tests/bench/run.sh
 	B=$(B) bash tests/bench/inflight.sh
+	B=$(B) bash tests/bench/spawn.sh
 
 .PHONY: bench-bins
