@@ -305,7 +305,7 @@ static int store(struct jsonl_rec *r, const struct want *w, enum kind k, long lo
 
 static int member(struct in *in, struct jsonl_rec *r, char keys[][KEY_LEN], unsigned *nkeys)
 {
-	char key[KEY_LEN];
+	char key[KEY_LEN] = "";
 	struct out ko = { .buf = key, .cap = sizeof(key) };
 	struct want w;
 	const struct want *pw;
