@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Static checks of the sources (issue 6):
-#  1. cppcheck over common/ shim/ tracerd/ (warning, performance,
+#  1. cppcheck over common/ shim/ tracerd/ run/ (warning, performance,
 #     portability), with the project's -D/-I flags. A true false positive
 #     is suppressed in tools/cppcheck.supp (one line each, with the reason
 #     above it) or inline with /* cppcheck-suppress id */.
 #  2. the library and the daemon built with clang and the project's warning
 #     set (-Werror), in build/clang/.
 #  3. the shape (issue 13): no cycle among the files of tracerd/, shim/ and
-#     common/ (tools/deps.py: includes and calls of non-static functions),
+#     common/ and run/ (tools/deps.py: includes and calls of non-static functions),
 #     no function over 60 lines (tools/funclen.py).
 # Exit 1 if any finds anything. Usage: tools/lint.sh [cppcheck|clang|shape]
 set -uo pipefail
@@ -29,7 +29,7 @@ run_cppcheck() {
 		--inline-suppr "${supp[@]}" --std=c11 --quiet \
 		-D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Icommon -Ishim -Itracerd \
 		--template='{file}:{line}: {severity}: {id}: {message}' \
-		common shim tracerd
+		common shim tracerd run
 }
 
 run_clang() {
@@ -41,7 +41,7 @@ run_clang() {
 run_shape() {
 	need python3 python3 || return 1
 	echo "== shape"
-	tools/deps.py tracerd shim common && tools/funclen.py tracerd shim common &&
+	tools/deps.py tracerd shim common run && tools/funclen.py tracerd shim common run &&
 		echo "funclen: no function over 60 lines"
 }
 
