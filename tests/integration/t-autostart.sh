@@ -181,9 +181,13 @@ test_userns() {
 test_beside() {
 	auto_setup
 	need_prog mk
-	local lib pid
+	local lib pid p=$T/prefix
+	# an install's layout: <prefix>/lib/<multiarch>/ -> <prefix>/bin/tracerd
+	mkdir -p "$p/lib/x86_64-linux-gnu" "$p/bin"
+	cp "$LIBNOTIF" "$p/lib/x86_64-linux-gnu/"
+	cp "$TRACERD" "$p/bin/"
 	for lib in "$(dirname "$LIBNOTIF")/lib/x86_64-linux-gnu/libnotif.so" \
-		"$(dirname "$LIBNOTIF")/lib32/libnotif.so"; do
+		"$(dirname "$LIBNOTIF")/lib32/libnotif.so" "$p/lib/x86_64-linux-gnu/libnotif.so"; do
 		[ -f "$lib" ] || continue
 		prog=$PROGS/mk
 		case $lib in */lib32/*) prog=$PROGS/mk32 ;; esac
@@ -193,7 +197,8 @@ test_beside() {
 		remember_daemon
 		assert_out 0
 		pid=$(daemons "$AS")
-		[ "$(readlink "/proc/$pid/exe")" = "$TRACERD" ] || fail "$lib started $(readlink "/proc/$pid/exe")"
+		case $lib in "$p"/*) want=$p/bin/tracerd ;; *) want=$(dirname "$LIBNOTIF")/tracerd ;; esac
+		[ "$(readlink "/proc/$pid/exe")" = "$want" ] || fail "$lib started $(readlink "/proc/$pid/exe")"
 		kill "$pid"
 	done
 }
@@ -280,7 +285,7 @@ t "the program sees nothing of it; the daemon has nothing of the program" test_i
 t "NOTIF_AUTOSTART=0 keeps 126" test_autostart_off
 t "missing, non-executable or failing TRACERD_BIN: a clear autostart failed line" test_bad_bin
 t "in a user namespace: no autostart, 126 with the reason" test_userns
-t "the tracerd beside lib/<multiarch>/ and lib32/ libraries" test_beside
+t "the tracerd beside build/lib/<multiarch>/, build/lib32/, <prefix>/lib/<multiarch>/" test_beside
 t "tracerd --idle-exit: after the last detach; 0 at once" test_idle_exit
 t "tracerd --detach: returns once listening; 3 and 1 when it cannot" test_detach
 t "--help's fallback, bad TRACERD_SOCKET, unknown NOTIF_ON_ERROR" test_small_things
