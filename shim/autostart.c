@@ -509,6 +509,7 @@ static int wait_served(const char *name, const struct spawn *sp, int rep, struct
 	struct report m;
 	char num[16];
 	struct line l = { .buf = num, .cap = sizeof(num) };
+	int pause = 1;
 
 	for (;;) {
 		if (listening(name) == 1)
@@ -516,8 +517,10 @@ static int wait_served(const char *name, const struct spawn *sp, int rep, struct
 		if (now_ms() >= deadline)
 			return fail(e, 0, "tracerd did not listen within 5 s (its messages: ",
 				    sp->errlog, ")");
-		if (poll(&p, 1, 10) <= 0 || (p.revents & POLLIN) == 0)
+		if (poll(&p, 1, pause) <= 0 || (p.revents & POLLIN) == 0) {
+			pause = pause < 16 ? pause * 2 : 16;	/* 1, 2, 4 ... 16 ms */
 			continue;
+		}
 		if (read(rep, &m, sizeof(m)) != (ssize_t)sizeof(m)) {
 			p.fd = -1;	/* EOF: nothing more to hear */
 			continue;
