@@ -24,12 +24,10 @@
 
 #define READY_MS 5000		/* the bound on the daemon's start, as autostart's */
 #define MAX_ARGS (8 + 2 * RUN_ALLOW_MAX)
-/* --idle-exit: "0" is the aim (exit as the last process goes). tracerd
- * (a4dec1b) does not yet count a connection between its accept and the
- * pending table, nor a handshake between its hello and the attach, so at
- * 0 it can stop under the program's hand-off (2 runs in 20 here): 1 s
- * covers both windows until they are closed. */
-#define IDLE_EXIT "1"
+/* --idle-exit 0: exit as the last supervised process goes (tracerd
+ * counts a program on its way in, from its socket's queue to its attach,
+ * so it never stops under a hand-off). */
+#define IDLE_EXIT "0"
 
 int private_tracerd_path(char out[PATH_MAX])
 {

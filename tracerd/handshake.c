@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;	/* pending, npending */
 static struct handshake *pending;
 static unsigned npending, max_pending = 256;
+static atomic_uint npending_seen;	/* npending, read without the lock */
 static int spare_fd = -1;
 
 void handshake_limits(unsigned max)
@@ -81,6 +83,7 @@ static void unlink_locked(struct handshake *h)
 		h->next->prev = h->prev;
 	h->prev = h->next = NULL;
 	npending--;
+	atomic_store(&npending_seen, npending);
 }
 
 /* Full: end the oldest handshake (an idle or slow client) rather than
@@ -149,6 +152,7 @@ struct handshake *handshake_accept(int listen_fd, uint64_t now_ms)
 		pending->prev = h;
 	pending = h;
 	npending++;
+	atomic_store(&npending_seen, npending);
 	pthread_mutex_unlock(&lock);
 	return h;
 }
@@ -266,6 +270,11 @@ void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_
 		       "cannot attach the listener");
 	}
 	free(h);
+}
+
+unsigned handshake_pending(void)
+{
+	return atomic_load(&npending_seen);
 }
 
 uint64_t handshake_expire(uint64_t now_ms)

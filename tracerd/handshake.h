@@ -47,6 +47,10 @@ void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_
  * returns the next deadline, UINT64_MAX when none is pending. */
 uint64_t handshake_expire(uint64_t now_ms);
 
+/* How many handshakes are pending, without the handshake lock (for a
+ * caller that holds another lock). */
+unsigned handshake_pending(void);
+
 /* tracerd is stopping: every pending handshake is answered WIRE_ESHUTDOWN
  * and ended. */
 void handshake_stop_all(void);

@@ -144,6 +144,11 @@ static void *worker_main(void *arg)
 
 /* The handshake thread: the listening socket and the pending handshakes,
  * nothing else. */
+/* Set while the handshake thread handles an event: a program between
+ * accept4 and the pending list, or between the pending list and its
+ * attach, is in no list, and --idle-exit must not miss it. */
+static atomic_bool hs_busy;
+
 static void *handshake_main(void *arg)
 {
 	struct epoll_event ev;
@@ -153,7 +158,9 @@ static void *handshake_main(void *arg)
 		if (epoll_wait(hs_epfd, &ev, 1, -1) == 1) {
 			struct item *it = ev.data.ptr;
 
+			atomic_store(&hs_busy, true);
 			it->on_event(it, ev.events, NULL);
+			atomic_store(&hs_busy, false);
 		}
 	}
 	return NULL;
@@ -345,9 +352,12 @@ void loop_idle_exit(long seconds)
 }
 
 /* --idle-exit: when it is due (pool lock held). Due now only when no
- * handshake is pending (its deadline brings us back) and no connection
- * waits to be accepted: a program on its way in is not turned away. */
-static uint64_t watch_idle(uint64_t now, uint64_t handshakes)
+ * program is on its way in. A program goes forward through: the
+ * socket's queue, the handshake thread (accept), the pending list, the
+ * handshake thread (hello, attach), attached. Looked at in that order,
+ * one moving on meanwhile is found at a later look; and attached cannot
+ * change while we hold the pool lock (an attach takes it). */
+static uint64_t watch_idle(uint64_t now)
 {
 	struct pollfd p = { .fd = socket_item.fd, .events = POLLIN };
 	uint64_t since, at;
@@ -357,10 +367,9 @@ static uint64_t watch_idle(uint64_t now, uint64_t handshakes)
 	at = (since > idle_start_ms ? since : idle_start_ms) + (uint64_t)idle_exit_ms;
 	if (at > now)
 		return at;
-	if (handshakes != UINT64_MAX)
-		return UINT64_MAX;
-	if (poll(&p, 1, 0) > 0)
-		return now + 10;	/* being accepted: look again */
+	if (poll(&p, 1, 0) > 0 || atomic_load(&hs_busy) || handshake_pending() ||
+	    atomic_load(&hs_busy))
+		return now + 10;	/* one on its way in: look again */
 	idle_due = true;
 	return now;
 }
@@ -375,7 +384,7 @@ static uint64_t watch(uint64_t now)
 		listener_uncap_all();
 	next = min_u64(next, watch_stall(now));
 	next = min_u64(next, park_watch(now));
-	next = min_u64(next, watch_idle(now, hs));
+	next = min_u64(next, watch_idle(now));
 	pool.main_wake = next;
 	pool_unlock();
 	return next;
