@@ -9,7 +9,7 @@ CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2
 LDFLAGS ?=
 
 COMMON_SRC  := common/sockname.c common/syscalls.c common/wire.c
-SHIM_SRC    := shim/shim.c shim/filter.c shim/handoff.c shim/autostart.c $(COMMON_SRC)
+SHIM_SRC    := shim/shim.c shim/filter.c shim/handoff.c shim/autostart.c shim/procparse.c $(COMMON_SRC)
 TRACERD_SRC := $(wildcard tracerd/*.c) $(COMMON_SRC)
 HDRS        := $(wildcard common/*.h shim/*.h tracerd/*.h)
 # the resolver and what it stands on, for the unit tests and the fuzzer

@@ -1,8 +1,9 @@
 # notif-run (issue 17), included from the Makefile: the library's hand-off
 # done before exec. It shares the library's code (shim/handoff.c,
-# shim/filter.c, shim/autostart.c, common/), compiled in, not copied.
+# shim/filter.c, shim/autostart.c, shim/procparse.c, common/), compiled
+# in, not copied.
 RUN_SRC := $(wildcard run/*.c) shim/handoff.c shim/filter.c \
-	   $(wildcard shim/autostart.c) $(COMMON_SRC)
+	   $(wildcard shim/autostart.c shim/procparse.c) $(COMMON_SRC)
 RUN_HDRS := $(wildcard run/*.h)
 
 $(B)/notif-run: $(RUN_SRC) $(RUN_HDRS) $(HDRS) run/run.mk | $(B)

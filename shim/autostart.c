@@ -30,6 +30,7 @@
 
 #include "../common/sockname.h"
 #include "autostart.h"
+#include "procparse.h"
 
 #ifndef __WCLONE
 #define __WCLONE 0x80000000
@@ -87,7 +88,7 @@ struct lines {
 	char buf[4096];
 };
 
-static const char *next_line(struct lines *r)
+static const char *next_line(struct lines *r, size_t *ret_len)
 {
 	for (;;) {
 		char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
@@ -97,6 +98,7 @@ static const char *next_line(struct lines *r)
 			const char *s = r->buf + r->pos;
 
 			*nl = '\0';
+			*ret_len = (size_t)(nl - s);
 			r->pos = (size_t)(nl - r->buf) + 1;
 			return s;
 		}
@@ -123,22 +125,22 @@ static int open_lines(struct lines *r, const char *path)
 	return r->fd;
 }
 
+/* The initial namespace maps every uid to itself, in one line. */
 static int initial_userns(void)
 {
+	struct procparse_extent x;
 	struct lines r;
 	const char *s;
+	size_t n;
 	int initial = 1;	/* unreadable: assume the initial one */
 
 	if (open_lines(&r, "/proc/self/uid_map") < 0)
 		return 1;
-	s = next_line(&r);
+	s = next_line(&r, &n);
 	if (s) {
-		unsigned long v[3];
-		char *end;
-
-		for (int i = 0; i < 3; i++, s = end)
-			v[i] = strtoul(s, &end, 10);
-		initial = v[0] == 0 && v[1] == 0 && v[2] == 4294967295UL && !next_line(&r);
+		(void)procparse_uid_map_line(s, n, &x);
+		initial = x.first == 0 && x.lower == 0 && x.count == 4294967295UL &&
+			  !next_line(&r, &n);
 	}
 	(void)close(r.fd);
 	return initial;
@@ -148,19 +150,19 @@ static int initial_userns(void)
 static int self_object(char *out, size_t cap)
 {
 	uintptr_t me = (uintptr_t)&autostart_tracerd;
+	struct procparse_map m;
 	struct lines r;
-	const char *s, *path;
+	const char *s;
+	size_t n;
 	int found = -1;
 
 	if (open_lines(&r, "/proc/self/maps") < 0)
 		return -1;
-	while (found < 0 && (s = next_line(&r)) != NULL) {
-		char *end;
-		uintptr_t lo = strtoul(s, &end, 16), hi = strtoul(end + 1, NULL, 16);
-
-		path = strchr(s, '/');
-		if (me >= lo && me < hi && path && strlen(path) < cap) {
-			memcpy(out, path, strlen(path) + 1);
+	while (found < 0 && (s = next_line(&r, &n)) != NULL) {
+		if (procparse_maps_line(s, n, &m) == 0 && me >= m.lo && me < m.hi &&
+		    m.path_len < cap) {
+			memcpy(out, m.path, m.path_len);
+			out[m.path_len] = '\0';
 			found = 0;
 		}
 	}
@@ -265,27 +267,23 @@ struct spawn {
  * getpwuid: it allocates and may load NSS modules); else $HOME. */
 static void home_of(uid_t uid, char *home, size_t hcap, char *user, size_t ucap)
 {
+	struct procparse_pw pw;
 	struct lines r;
 	const char *s, *h = getenv("HOME");
+	size_t n;
 
 	home[0] = user[0] = '\0';
 	if (open_lines(&r, "/etc/passwd") >= 0) {
-		while (!home[0] && (s = next_line(&r)) != NULL) {
-			const char *f[7] = { s };
-			int n = 1;
-
-			for (const char *p = s; *p && n < 7; p++)
-				if (*p == ':')
-					f[n++] = p + 1;
-			if (n < 7 || strtoul(f[2], NULL, 10) != uid || f[2][0] == ':')
+		while (!home[0] && (s = next_line(&r, &n)) != NULL) {
+			if (procparse_passwd_line(s, n, &pw) < 0 || pw.uid != (unsigned long)uid)
 				continue;
-			if ((size_t)(f[6] - 1 - f[5]) < hcap && f[5][0] == '/') {
-				memcpy(home, f[5], (size_t)(f[6] - 1 - f[5]));
-				home[f[6] - 1 - f[5]] = '\0';
+			if (pw.home_len < hcap && pw.home_len > 0 && pw.home[0] == '/') {
+				memcpy(home, pw.home, pw.home_len);
+				home[pw.home_len] = '\0';
 			}
-			if ((size_t)(f[1] - 1 - f[0]) < ucap) {
-				memcpy(user, f[0], (size_t)(f[1] - 1 - f[0]));
-				user[f[1] - 1 - f[0]] = '\0';
+			if (pw.user_len < ucap) {
+				memcpy(user, pw.user, pw.user_len);
+				user[pw.user_len] = '\0';
 			}
 		}
 		(void)close(r.fd);
@@ -306,14 +304,6 @@ static void env_add(struct spawn *sp, size_t *used, int *n, const char *k, const
 	put(&l, v);
 	sp->envp[(*n)++] = l.buf;
 	*used += l.len + 1;
-}
-
-static int printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
 }
 
 /* HOME, USER, LOGNAME from the user's entry, PATH fixed, the program's
@@ -337,7 +327,7 @@ static int spawn_env(struct spawn *sp, struct handoff_err *e)
 		env_add(sp, &used, &n, "LOGNAME", user);
 	}
 	env_add(sp, &used, &n, "PATH", "/usr/local/bin:/usr/bin:/bin");
-	if (lang && printable(lang) && strlen(lang) < 64)
+	if (lang && procparse_printable(lang, strlen(lang)) && strlen(lang) < 64)
 		env_add(sp, &used, &n, "LANG", lang);
 	sp->envp[n] = NULL;
 	put(&l, home);
@@ -353,12 +343,13 @@ static int spawn_args(struct spawn *sp, const char *name, struct handoff_err *e)
 {
 	const char *v = getenv("NOTIF_AUTOSTART_IDLE");
 	size_t n = v ? strlen(v) : 0;
+	unsigned long secs;
 
 	if (!v || !v[0])
 		v = AUTOSTART_IDLE_DEFAULT;
-	else if (n > 8 || strspn(v, "0123456789") != n || strtoul(v, NULL, 10) > 31536000)
+	else if (procparse_idle(v, n, &secs) < 0)
 		return fail(e, 0, "NOTIF_AUTOSTART_IDLE must be seconds from 0 to 31536000, not '",
-			    printable(v) && n < 64 ? v : "?", "'");
+			    procparse_printable(v, n) && n < 64 ? v : "?", "'");
 	memcpy(sp->idle, v, strlen(v) + 1);
 	n = strnlen(name, SOCKNAME_MAX);
 	sp->sock[0] = '@';
@@ -481,22 +472,17 @@ static int64_t now_ms(void)
  * file cannot be read. */
 static int listening(const char *name)
 {
+	struct procparse_unix u;
 	struct lines r;
 	const char *s;
-	size_t n = strlen(name);
+	size_t n = strlen(name), len;
 	int found = 0;
 
 	if (open_lines(&r, "/proc/net/unix") < 0)
 		return -1;
-	while (!found && (s = next_line(&r)) != NULL) {
-		const char *at = strstr(s, " @");
-		const char *f = strchr(s, ' ');
-
-		f = f ? strchr(f + 1, ' ') : NULL;	/* RefCount */
-		f = f ? strchr(f + 1, ' ') : NULL;	/* Protocol: then Flags */
-		found = at && strlen(at + 2) == n && memcmp(at + 2, name, n) == 0 && f &&
-			strncmp(f + 1, "00010000", 8) == 0;
-	}
+	while (!found && (s = next_line(&r, &len)) != NULL)
+		found = procparse_unix_line(s, len, &u) == 0 && u.listening && u.name_len == n &&
+			memcmp(u.name, name, n) == 0;
 	(void)close(r.fd);
 	return found;
 }
