@@ -8,7 +8,7 @@
 # Every module listed is built: a missing source is make's error ("No
 # rule to make target"), never a test that quietly vanishes.
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
-	      sdnotify activation rejects
+	      sdnotify activation rejects procparse
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
@@ -16,6 +16,7 @@ UNIT_SRC_syscalls := common/syscalls.c
 UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
 UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
 UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl -pthread
+UNIT_SRC_procparse := shim/procparse.c
 
 # tracerd's parts
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
