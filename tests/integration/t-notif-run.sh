@@ -197,19 +197,29 @@ serving() {
 	awk -v p="@$1" '$4 == "00010000" && $8 == p { f = 1 } END { exit !f }' /proc/net/unix
 }
 
-# With no tracerd on the socket, notif-run autostarts the one beside it
-# (its log: the default under the passwd entry's HOME, as autostart sets
-# it), which exits after NOTIF_AUTOSTART_IDLE.
+# With no tracerd on the socket, notif-run autostarts the one beside it,
+# which exits after NOTIF_AUTOSTART_IDLE. Its log is the default under
+# the passwd entry's home (never the program's HOME or XDG_STATE_HOME):
+# as in t-autostart.sh, the run is in a private mount namespace where that
+# home is a bind mount of $T/home, so nothing is written into the real one.
 test_autostart() {
 	need_notif_run
-	local sock=notif-test-auto-$$
-	run env -u TRACERD_BIN NOTIF_AUTOSTART=1 TRACERD_SOCKET=$sock NOTIF_AUTOSTART_IDLE=2 HOME="$T/home" \
-		XDG_STATE_HOME="$T/state" "$NOTIF_RUN" mkdir "$IN/auto" "$XT/auto"
+	local sock=notif-test-auto-$$ pwhome h=$T/home
+	pwhome=$(getent passwd "$(id -u)" | cut -d: -f6)
+	[ "$(id -u)" = 0 ] || skip root "a private mount namespace over the home needs root"
+	[ -d "$pwhome" ] || skip home "the home $pwhome of uid $(id -u) does not exist"
+	mkdir -p "$h"
+	run unshare -m --propagation private sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' \
+		"$h" "$pwhome" env -u TRACERD_BIN NOTIF_AUTOSTART=1 TRACERD_SOCKET=$sock \
+		NOTIF_AUTOSTART_IDLE=2 HOME="$T/elsewhere" XDG_STATE_HOME="$T/state" \
+		"$NOTIF_RUN" mkdir "$IN/auto" "$XT/auto"
 	grep -q "not implemented" "$T/err" && skip autostart "shim/autostart.c is a stub"
 	assert_rc 1
 	assert_dir "$IN/auto"
 	assert_absent "$XT/auto"
-	TRACERD_LOG=$(getent passwd "$(id -u)" | cut -d: -f6)/.local/state/tracerd/audit.jsonl
+	assert_absent "$T/elsewhere"
+	assert_absent "$T/state"
+	TRACERD_LOG=$h/.local/state/tracerd/audit.jsonl
 	expect_record path="$XT/auto" decision=denied
 	expect_record path="$IN/auto" decision=emulated errno=null
 	serving "$sock" || fail "the autostarted tracerd is gone at once"
