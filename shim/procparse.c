@@ -126,22 +126,34 @@ int procparse_uid_map_line(const char *buf, size_t len, struct procparse_extent 
 	return n;
 }
 
+/* "Num: RefCount Protocol Flags Type St Inode" (runs of spaces between,
+ * the inode padded), then one space and the path, abstract when it
+ * starts with '@'. The path field alone decides: a file path that merely
+ * contains " @NAME" (another user can bind one) is no abstract name. */
 int procparse_unix_line(const char *buf, size_t len, struct procparse_unix *ret)
 {
-	size_t at, i, spaces = 0;
+	size_t i = 0, flags = 0, flags_len = 0;
 
 	len = line_len(buf, len);
-	for (at = 0; at + 1 < len; at++)
-		if (buf[at] == ' ' && buf[at + 1] == '@')
-			break;
-	if (at + 1 >= len)
+	for (int k = 0; k < 7; k++) {
+		size_t start;
+
+		while (i < len && buf[i] == ' ')
+			i++;
+		if (i >= len)
+			return -ENOENT;
+		for (start = i; i < len && buf[i] != ' '; i++)
+			;
+		if (k == 3) {
+			flags = start;
+			flags_len = i - start;
+		}
+	}
+	if (i + 1 >= len || buf[i] != ' ' || buf[i + 1] != '@')
 		return -ENOENT;
-	for (i = 0; i < len; i++)	/* the third space: the one before Flags */
-		if (buf[i] == ' ' && ++spaces == 3)
-			break;
-	ret->listening = i < len && len - i - 1 >= 8 && memcmp(buf + i + 1, "00010000", 8) == 0;
-	ret->name = buf + at + 2;
-	ret->name_len = len - at - 2;
+	ret->listening = flags_len == 8 && memcmp(buf + flags, "00010000", 8) == 0;
+	ret->name = buf + i + 2;
+	ret->name_len = len - i - 2;
 	return 0;
 }
 

@@ -52,7 +52,7 @@ int procparse_uid_map_line(const char *buf, size_t len, struct procparse_extent 
 /* A /proc/net/unix line: "Num: RefCount Protocol Flags Type St Inode Path";
  * an abstract name is printed as " @NAME" (so tracerd's "@x" as " @@x"). */
 struct procparse_unix {
-	const char *name;	/* after the first " @", to the end of the line */
+	const char *name;	/* the path field after its '@', to the line's end */
 	size_t name_len;
 	int listening;	/* Flags is 00010000 (__SO_ACCEPTCON) */
 };

@@ -290,29 +290,33 @@ static void test_unix_hostile(void **state)
 	(void)state;
 	assert_int_equal(procparse_unix_line(LIT(""), &u), -ENOENT);
 	assert_int_equal(procparse_unix_line(NULL, 0, &u), -ENOENT);
-	/* the first " @" starts the name, spaces and all */
+	/* an abstract name is the path field: spaces in it are its own */
 	assert_int_equal(procparse_unix_line(
 		LIT("0000000000000000: 00000002 00000000 00010000 0001 01 1 @a @b"), &u), 0);
 	assert_field(u.name, u.name_len, "a @b");
-	/* as before: a path ending in " @x" reads as the name x */
+	/* a file path containing " @x" (anyone can bind one) names nothing */
 	assert_int_equal(procparse_unix_line(
-		LIT("0000000000000000: 00000002 00000000 00010000 0001 01 1 /tmp/a @x"), &u), 0);
+		LIT("0000000000000000: 00000002 00000000 00010000 0001 01 1 /tmp/a @x"), &u), -ENOENT);
+	/* the inode padded with spaces (%5lu) */
+	assert_int_equal(procparse_unix_line(
+		LIT("0000000000000000: 00000002 00000000 00010000 0001 01    42 @x"), &u), 0);
 	assert_field(u.name, u.name_len, "x");
-	/* too few fields, Flags cut short, NUL and newline in the name */
-	assert_int_equal(procparse_unix_line(LIT("x @name"), &u), 0);
-	assert_int_equal(u.listening, 0);
-	assert_int_equal(procparse_unix_line(LIT("a b c 0001000 @n"), &u), 0);
-	assert_int_equal(u.listening, 0);
-	assert_int_equal(procparse_unix_line(LIT("a b c 00010000"), &u), -ENOENT);
-	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 @n"), &u), 0);
 	assert_int_equal(u.listening, 1);
-	assert_int_equal(procparse_unix_line(LIT("a b c 000100009 @n"), &u), 0);
-	assert_int_equal(u.listening, 1);	/* strncmp of 8, as before */
-	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 @trac\0erd"), &u), 0);
+	/* too few fields; Flags not exactly 00010000; NUL and newline in the name */
+	assert_int_equal(procparse_unix_line(LIT("x @name"), &u), -ENOENT);
+	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 @n"), &u), -ENOENT);
+	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 e f g"), &u), -ENOENT);
+	assert_int_equal(procparse_unix_line(LIT("a b c 0001000 e f g @n"), &u), 0);
+	assert_int_equal(u.listening, 0);
+	assert_int_equal(procparse_unix_line(LIT("a b c 000100009 e f g @n"), &u), 0);
+	assert_int_equal(u.listening, 0);
+	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 e f g @n"), &u), 0);
+	assert_int_equal(u.listening, 1);
+	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 e f g @trac\0erd"), &u), 0);
 	assert_field(u.name, u.name_len, "trac");
-	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 @trac\nerd"), &u), 0);
+	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 e f g @trac\nerd"), &u), 0);
 	assert_field(u.name, u.name_len, "trac");
-	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 \0@n"), &u), -ENOENT);
+	assert_int_equal(procparse_unix_line(LIT("a b c 00010000 e f g \0@n"), &u), -ENOENT);
 }
 
 static void test_idle(void **state)
