@@ -57,6 +57,11 @@ void wire_hello_encode_range(uint8_t out[WIRE_HELLO_SIZE], pid_t pid, uint16_t m
 	put16(out + 14, 0);
 }
 
+void wire_hello_set_flags(uint8_t out[WIRE_HELLO_SIZE], uint16_t flags)
+{
+	put16(out + 6, flags);
+}
+
 void wire_hello_encode(uint8_t out[WIRE_HELLO_SIZE], pid_t pid)
 {
 	wire_hello_encode_range(out, pid, 1, 1);
@@ -79,7 +84,8 @@ static int hello_fields(const uint8_t *buf, size_t len, struct wire_hello *h)
 	} else if (h->min_version < 1 || h->min_version > h->version) {
 		return WIRE_EBADHELLO;
 	}
-	if (h->flags != 0 || h->reserved != 0 || h->pid <= 0)
+	if ((h->flags & ~(h->version >= 2 ? WIRE_HELLO_FLAGS : 0)) != 0 || h->reserved != 0 ||
+	    h->pid <= 0)
 		return WIRE_EBADHELLO;
 	return WIRE_OK;
 }

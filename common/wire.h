@@ -44,7 +44,7 @@ enum wire_status {
 struct wire_hello {
 	uint32_t magic;
 	uint16_t version;	/* the sender's highest */
-	uint16_t flags;		/* must be 0 */
+	uint16_t flags;		/* WIRE_HELLO_* (version 2 on), else 0 */
 	int32_t pid;
 	uint16_t min_version;	/* the sender's lowest (1 in a version-1 hello) */
 	uint16_t reserved;	/* must be 0 */
@@ -63,7 +63,15 @@ struct wire_ack {
 #define WIRE_ACK_MAX 16
 
 /* A version-1 hello (what every tracerd reads). */
+/* Hello flags, version 2 on. EXEC: the sender execs its program right
+ * after the ack (notif-run), so the daemon names the program (its exe
+ * and command line) in the attach event at its first call, not now. */
+#define WIRE_HELLO_EXEC 0x0001
+#define WIRE_HELLO_FLAGS WIRE_HELLO_EXEC
+
 void wire_hello_encode(uint8_t out[WIRE_HELLO_SIZE], pid_t pid);
+/* Set the flags of an encoded hello of version 2 or more. */
+void wire_hello_set_flags(uint8_t out[WIRE_HELLO_SIZE], uint16_t flags);
 /* A hello offering min..max (max 1: the version-1 layout). */
 void wire_hello_encode_range(uint8_t out[WIRE_HELLO_SIZE], pid_t pid, uint16_t min,
 			     uint16_t max);

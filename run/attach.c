@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "../common/wire.h"
 #include "../shim/autostart.h"
 #include "../shim/filter.h"
 #include "../shim/handoff.h"
@@ -58,6 +59,7 @@ enum attach_result attach_self(const char *name, bool autostart, bool on_error_o
 	if (filter_covered())
 		return ATTACH_COVERED;
 	handoff_init(&h, name);
+	h.hello_flags = WIRE_HELLO_EXEC;	/* tracerd names the program, not us */
 	sock = open_socket(&h, name, autostart, &e);
 	if (sock < 0)
 		return failed(name, &e, on_error_open, "; running the program unsupervised");

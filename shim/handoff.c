@@ -251,6 +251,8 @@ static int exchange(struct handoff *h, int sock, int listener, struct handoff_er
 	int r;
 
 	wire_hello_encode_range(hello, getpid(), WIRE_VERSION_MIN, (uint16_t)h->version);
+	if (h->version >= 2)
+		wire_hello_set_flags(hello, h->hello_flags);
 	r = wire_send(sock, hello, sizeof(hello), listener);
 	if (r < 0 && (a.status = (uint16_t)early_refusal(sock)) != 0)
 		return refused(h, &a, "tracerd refused the connection", e);	/* it said why */

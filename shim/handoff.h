@@ -27,6 +27,7 @@ struct handoff {
 	bool downgraded;	/* asked again in an older tracerd's version */
 	unsigned version;	/* the highest version the next hello offers */
 	pid_t server_pid;	/* SO_PEERCRED: who listen()ed (tracerd, or its service manager) */
+	uint16_t hello_flags;	/* WIRE_HELLO_* for a hello of version 2 on (notif-run: EXEC) */
 	/* the outcome */
 	unsigned acked;		/* the version of the ack */
 	uint64_t id;		/* the listener id (version 2 on), or 0 */

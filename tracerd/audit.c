@@ -354,7 +354,7 @@ bool audit_tail_contains(const char *needle, size_t window)
 int audit_event_with(const char *event, pid_t pid, const char *reason,
 		     const struct audit_num *nums, size_t n)
 {
-	char buf[1024];
+	char buf[16 * 1024];	/* an attach event: exe and cmdline, escaped */
 	int len = audit_event_line(buf, sizeof(buf), event, pid, reason, nums, n);
 
 	return len < 0 ? len : audit_write(buf, (size_t)len, 0);

@@ -63,7 +63,9 @@ int audit_event_line(char *buf, size_t cap, const char *event, pid_t pid, const 
 	if (pid > 0)
 		json_key_int(&j, "pid", pid);
 	for (size_t i = 0; i < n; i++) {
-		if (nums[i].boolean)
+		if (nums[i].s)
+			json_key_cstr(&j, nums[i].key, nums[i].s);
+		else if (nums[i].boolean)
 			json_key_bool(&j, nums[i].key, nums[i].v != 0);
 		else
 			json_key_int(&j, nums[i].key, nums[i].v);

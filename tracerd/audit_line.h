@@ -47,6 +47,7 @@ struct audit_num {
 	const char *key;
 	long long v;
 	bool boolean;
+	const char *s;		/* set: a string member instead */
 };
 /* An event's line into buf (pid <= 0: omitted; reason NULL: omitted):
  * its length, or -ENOSPC. */

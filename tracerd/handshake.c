@@ -15,6 +15,7 @@
 #include "canon.h"
 #include "fdutil.h"
 #include "handshake.h"
+#include "program.h"
 #include "rejects.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;	/* pending, npending */
@@ -195,7 +196,7 @@ static enum wire_status bad_version(const struct wire_hello *hello, int decoded,
 /* Validate the hello and its one fd; returns the status to answer, with
  * *version the one to answer in. */
 static enum wire_status check_hello(const uint8_t *buf, const struct wire_recv *rv,
-				    unsigned *version, char *why, size_t size)
+				    struct handshake *h, char *why, size_t size)
 {
 	struct wire_hello hello;
 	int st;
@@ -211,8 +212,9 @@ static enum wire_status check_hello(const uint8_t *buf, const struct wire_recv *
 		snprintf(why, size, "malformed hello");
 		return WIRE_EBADHELLO;
 	}
-	*version = wire_version_pick(&hello);
-	if (*version == 0)
+	h->version = wire_version_pick(&hello);
+	h->flags = hello.flags;
+	if (h->version == 0)
 		return bad_version(&hello, 1, why, size);
 	if (rv->nfds != 1) {
 		snprintf(why, size, "hello without exactly one fd");
@@ -231,7 +233,6 @@ int handshake_read(struct handshake *h, int *lfd)
 	struct wire_recv rv;
 	char why[96];
 	enum wire_status st;
-	unsigned version = 0;
 	int r = wire_recv(h->it.fd, buf, sizeof(buf), MSG_DONTWAIT, &rv);
 
 	if (r == -EAGAIN)
@@ -245,7 +246,7 @@ int handshake_read(struct handshake *h, int *lfd)
 		free(h);
 		return -1;
 	}
-	st = check_hello(buf, &rv, &version, why, sizeof(why));
+	st = check_hello(buf, &rv, h, why, sizeof(why));
 	if (st != WIRE_OK) {
 		if (rv.fd >= 0)
 			close(rv.fd);
@@ -253,7 +254,6 @@ int handshake_read(struct handshake *h, int *lfd)
 		free(h);
 		return -1;
 	}
-	h->version = version;
 	*lfd = rv.fd;
 	return 1;
 }
@@ -261,7 +261,8 @@ int handshake_read(struct handshake *h, int *lfd)
 void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id)
 {
 	if (st == WIRE_OK) {
-		(void)audit_event_attach("attach", h->pid, id, NULL);
+		if (!(h->flags & WIRE_HELLO_EXEC))	/* else at its first call */
+			program_attached(h->pid, h->pid, id);
 		send_ack(h->it.fd, h->version, WIRE_OK, id);	/* version 2: with the id */
 		close(h->it.fd);
 	} else {

@@ -16,6 +16,7 @@ struct handshake {
 	struct item it;		/* first: what epoll reports */
 	pid_t pid;		/* the peer at connect (SO_PEERCRED) */
 	unsigned version;	/* the protocol version of the ack, from the hello */
+	uint16_t flags;		/* the hello's WIRE_HELLO_* */
 	uint64_t deadline_ms;
 	bool expired;
 	struct handshake *prev, *next;

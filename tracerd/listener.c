@@ -169,6 +169,22 @@ int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 	return st;
 }
 
+void listener_name_later(uint64_t id)
+{
+	struct listener *l;
+
+	pool_lock();
+	l = listener_find(id);
+	if (l)
+		atomic_store(&l->name_pending, true);
+	pool_unlock();
+}
+
+bool listener_take_name(struct listener *l)
+{
+	return atomic_load(&l->name_pending) && atomic_exchange(&l->name_pending, false);
+}
+
 struct listener *listener_find(uint64_t id)
 {
 	for (struct listener *l = live; l; l = l->next)
@@ -270,6 +286,8 @@ void listener_hangup(struct listener *l)
 		}
 	}
 	pool_unlock();
+	if (now && listener_take_name(l))	/* it made no call */
+		(void)audit_event_attach("attach", l->pid, l->id, "ended before its first call");
 	if (now)
 		(void)audit_event_attach("detach", l->pid, l->id, NULL);
 }

@@ -4,6 +4,7 @@
 #ifndef TRACERD_LISTENER_H
 #define TRACERD_LISTENER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +20,7 @@ struct listener {
 	unsigned inuse;		/* threads inside it (pool lock) */
 	bool dead;		/* detached; freed when inuse drops to 0 */
 	bool capped;		/* out of the set: its share of threads is used up */
+	atomic_bool name_pending;	/* EXEC hello: its attach event waits for a call */
 	struct worker *parker;	/* the thread parked on it, if any (pool lock) */
 	struct listener *prev, *next;	/* every live listener (pool lock) */
 };
@@ -34,6 +36,11 @@ void listener_init(int epfd, item_handler *on_event, unsigned max_attached);
  * attached already, whose id is given) and *ret_id its id. Takes the
  * pool lock. */
 int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id);
+
+/* An EXEC hello's listener: its attach event waits for its first call
+ * (listener_take_name says it is that call, once) or its end. */
+void listener_name_later(uint64_t id);
+bool listener_take_name(struct listener *l);
 
 /* The attached listener of that id, or NULL (pool lock held). */
 struct listener *listener_find(uint64_t id);

@@ -33,6 +33,7 @@
 #include "notif.h"
 #include "park.h"
 #include "pool.h"
+#include "program.h"
 #include "rejects.h"
 #include "sdnotify.h"
 #include "service.h"
@@ -62,7 +63,11 @@ static void on_notifyfd(struct item *it, uint32_t events, struct worker *w)
 	pool_enter(w, l);
 	pool_unlock();
 
-	r = (events & EPOLLIN) ? notif_handle(w->x, l->it.fd, l->id) : -EPIPE;
+	r = (events & EPOLLIN) ? notif_recv(w->x, l->it.fd) : -EPIPE;
+	if (r > 0 && listener_take_name(l))	/* notif-run's program, exec'd by now */
+		program_attached(notif_tid(w->x), l->pid, l->id);
+	if (r > 0)
+		notif_answer(w->x, l->it.fd, l->id);
 	if (r < 0 && !(events & EPOLLIN))
 		listener_hangup(l);	/* EPOLLHUP: every task of the filter is gone */
 	else if (r < 0)
@@ -94,6 +99,9 @@ static void on_handshake(struct item *it, uint32_t events, struct worker *w)
 		(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, h->it.fd, NULL);
 		uint64_t id = 0;
 		int st = listener_attach(lfd, h->pid, 0, &id);
+
+		if (st == WIRE_OK && (h->flags & WIRE_HELLO_EXEC))
+			listener_name_later(id);	/* before the ack: no call yet */
 
 		handshake_finish(h, lfd, st, id);
 	}

@@ -120,6 +120,11 @@ static void record(struct notif_ctx *x)
 	}
 }
 
+pid_t notif_tid(const struct notif_ctx *x)
+{
+	return (pid_t)x->req->pid;
+}
+
 int notif_recv(struct notif_ctx *x, int listener)
 {
 	memset(x->req, 0, daemon_cfg.notif_size);
@@ -187,13 +192,4 @@ void notif_interrupted(struct notif_ctx *x, int listener, uint64_t owner, const 
 	record(x);
 	stats_add(&stats.decided[x->verdict.decision], 1);
 	send(x, listener);
-}
-
-int notif_handle(struct notif_ctx *x, int listener, uint64_t owner)
-{
-	int r = notif_recv(x, listener);
-
-	if (r > 0)
-		notif_answer(x, listener, owner);
-	return r;
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The buffers of one answering thread, allocated once (the resolution's
  * arena among them), and the results of the call in hand. */
@@ -20,6 +21,9 @@ void notif_ctx_free(struct notif_ctx *x);
  * normal ENOENT/EINTR of RECV, or -errno. */
 int notif_recv(struct notif_ctx *x, int listener);
 
+/* The thread that made the call notif_recv took. */
+pid_t notif_tid(const struct notif_ctx *x);
+
 /* Evaluate, record and answer the notification notif_recv took; owner is
  * the listener's unique id. */
 void notif_answer(struct notif_ctx *x, int listener, uint64_t owner);
@@ -33,8 +37,5 @@ void notif_recover(struct notif_ctx *x, int listener, uint64_t owner, const void
  * EINTR, its record "path":null, "recovered":true. */
 void notif_interrupted(struct notif_ctx *x, int listener, uint64_t owner, const void *notif,
 		       size_t len);
-
-/* Both: 1 when a call was answered, 0 when none came, or -errno. */
-int notif_handle(struct notif_ctx *x, int listener, uint64_t owner);
 
 #endif

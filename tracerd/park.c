@@ -17,6 +17,7 @@
 #include "notif.h"
 #include "park.h"
 #include "pool.h"
+#include "program.h"
 
 #define PARK_IDLE_MS 1000
 
@@ -109,6 +110,8 @@ void park_serve(struct worker *w)
 		if (call) {
 			pool_enter(w, l);
 			pool_unlock();
+			if (listener_take_name(l))
+				program_attached(notif_tid(w->x), l->pid, l->id);
 			notif_answer(w->x, l->it.fd, l->id);
 			pool_lock();
 			pool_leave(w);

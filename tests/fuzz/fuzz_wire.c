@@ -83,13 +83,16 @@ static void check_hello(const uint8_t *d, size_t n)
 		FUZZ_CHECK(wire_status_str((unsigned)r) != NULL, "no text for status %d", r);
 		return;
 	}
-	FUZZ_CHECK(h.magic == WIRE_MAGIC && h.version == rd16(d + 4) && h.flags == 0 &&
+	FUZZ_CHECK(h.magic == WIRE_MAGIC && h.version == rd16(d + 4) &&
+		   h.flags == rd16(d + 6) && (h.flags & ~WIRE_HELLO_FLAGS) == 0 &&
+		   (h.version >= 2 || h.flags == 0) &&
 		   h.reserved == 0 && h.pid > 0 && h.pid == (int32_t)rd32(d + 8) &&
 		   h.min_version == (h.version == 1 ? 1 : rd16(d + 12)),
 		   "decoded fields differ from the bytes");
 	FUZZ_CHECK(wire_version_pick(&h) == pick_oracle(h.min_version, h.version),
 		   "version %u-%u: picked %u", h.min_version, h.version, wire_version_pick(&h));
 	wire_hello_encode_range(again, h.pid, h.min_version, h.version);
+	wire_hello_set_flags(again, h.flags);
 	FUZZ_CHECK(!memcmp(again, d, WIRE_HELLO_SIZE), "hello does not re-encode to its bytes");
 }
 

@@ -34,6 +34,13 @@ test_mkdir() {
 	pid=$(audit_q path="$IN/x" | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.readline())["pid"])')
 	id=$(audit_q path="$IN/x" | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.readline())["attach"])')
 	expect_record event=attach pid="$pid" attach="$id"
+	# ... and names the program, not notif-run: its exe and command line
+	expect_record event=attach attach="$id" exe=/usr/bin/mkdir cmdline="mkdir $IN/x $XT/y"
+	# a program that makes no call is named at its end, without them
+	run nr true
+	assert_rc 0 "true"
+	poll has_record event=attach reason="ended before its first call" ||
+		fail "no attach event for a program without a call"
 	# no LD_PRELOAD is set for the program
 	run nr sh -c 'echo "${LD_PRELOAD-unset}"'
 	assert_out unset

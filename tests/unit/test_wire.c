@@ -185,7 +185,18 @@ static void test_hello_flags_reserved(void **state)
 	put32(buf + 12, 0x80000000U);
 	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 	wire_hello_encode_range(buf, 77, 1, 2);
-	put16(buf + 6, 2);
+	put16(buf + 6, 2);	/* an unknown flag */
+	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
+	/* EXEC (version 2 on): taken, and given back */
+	wire_hello_encode_range(buf, 77, 1, 2);
+	wire_hello_set_flags(buf, WIRE_HELLO_EXEC);
+	{
+		struct wire_hello h;
+
+		assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+		assert_int_equal(h.flags, WIRE_HELLO_EXEC);
+	}
+	put16(buf + 6, WIRE_HELLO_EXEC | 0x8000);
 	assert_int_equal(decode_keeps(buf, sizeof(buf)), WIRE_EBADHELLO);
 }
 
