@@ -36,7 +36,11 @@ static uint64_t rd64(const uint8_t *p)
 /* The fields after the version in the frozen 16-byte layout. */
 static int hello_layout_ok(const uint8_t *d, size_t n, uint16_t v)
 {
-	if (n != WIRE_HELLO_SIZE || rd16(d + 6) != 0 || (int32_t)rd32(d + 8) <= 0)
+	uint16_t flags = n == WIRE_HELLO_SIZE ? rd16(d + 6) : 0;
+
+	/* flags: none in version 1, the known ones (EXEC) from version 2 */
+	if (n != WIRE_HELLO_SIZE || (int32_t)rd32(d + 8) <= 0 ||
+	    (flags & ~(v >= 2 ? WIRE_HELLO_FLAGS : 0)) != 0)
 		return 0;
 	if (v == 1)
 		return rd32(d + 12) == 0;
