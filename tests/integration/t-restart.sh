@@ -61,7 +61,7 @@ test_kill() {
 	rm -rf "$IN"/loop*
 	loops_start "$PER"
 	restarts "kill -s KILL"
-	loops_check "$PER"
+	loops_check "$PER" kill
 	echo "# kill: $(audit_count recovered?) records recovered" >&5
 }
 
