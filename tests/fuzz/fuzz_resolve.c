@@ -196,7 +196,8 @@ static void check_success(int kfd, const char *last)
 }
 
 /* Compare with the kernel. A refused magic link (out.deny) is policy: it
- * must come with EPERM, and the kernel's view does not apply. */
+ * must come with EPERM, and the kernel's view does not apply; nor does it
+ * past the walk's bound (E2BIG), which only links can reach. */
 static void cross_check(int r)
 {
 	static char parent[PATH_MAX], last[PATH_MAX];
@@ -204,6 +205,12 @@ static void cross_check(int r)
 
 	if (out.deny) {
 		CHECK(r == -EPERM, "deny (%s) with %d", out.deny, r);
+		return;
+	}
+	if (r == -E2BIG) {	/* tracerd's bound (4096 components): not the kernel's */
+		CHECK(out.parentfd < 0, "E2BIG with fd %d", out.parentfd);
+		CHECK(strstr(input_path, "ll") || strstr(input_path, "link"),
+		      "E2BIG without a link to walk: %s", input_path);
 		return;
 	}
 	kernel_split(input_path, parent, last);
