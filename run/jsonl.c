@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../tracerd/json.h"
 #include "jsonl.h"
 
 struct in {
@@ -32,41 +33,6 @@ static void put(struct out *o, unsigned char c)
 		o->buf[o->len++] = (char)c;
 	else
 		o->cut = true;
-}
-
-/* The length of a valid UTF-8 sequence at p (no overlong form, no
- * surrogate, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return len;
 }
 
 static void put_utf8(struct out *o, unsigned cp)
@@ -181,7 +147,7 @@ static int string(struct in *in, struct out *o)
 		}
 		if (c < 0x20)
 			return -1;
-		u = utf8_len(in->p, (size_t)(in->end - in->p));
+		u = json_utf8_len(in->p, (size_t)(in->end - in->p));	/* tracerd's */
 		if (!u)
 			return -1;
 		while (u--)
