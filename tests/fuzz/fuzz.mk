@@ -31,7 +31,7 @@ FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c $(RESOLVE_SRC)
 FUZZ_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 FUZZ_SRC_status  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
-FUZZ_SRC_jsonl   := run/jsonl.c run/summary.c tracerd/json.c tests/unit/jsoncheck.c
+FUZZ_SRC_jsonl   := run/jsonl.c run/summary.c tracerd/json.c tracerd/jread.c tests/unit/jsoncheck.c
 FUZZ_SRC_procparse := shim/procparse.c
 FUZZ_SRC_sdenv   := tracerd/sdnotify.c tracerd/activation.c tracerd/canon.c tracerd/fdstore.c \
 		    tracerd/inflight.c

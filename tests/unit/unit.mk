@@ -9,6 +9,7 @@
 # rule to make target"), never a test that quietly vanishes.
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
 	      sdnotify activation rejects procparse
+UNIT_TESTS += jread
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
@@ -20,6 +21,7 @@ UNIT_SRC_procparse := shim/procparse.c
 
 # tracerd's parts
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
+UNIT_SRC_jread   := tracerd/jread.c tracerd/json.c
 UNIT_SRC_policy  := tracerd/policy.c
 UNIT_SRC_options := tracerd/options.c
 UNIT_SRC_audit   := tracerd/audit.c tracerd/audit_line.c tracerd/json.c tracerd/log.c tracerd/policy.c \
