@@ -11,6 +11,10 @@
 
 #include "json.h"
 
+/* The format's version, in every start event ("schema"): raised whenever a
+ * key changes meaning (a new key does not raise it). tracerd-audit(5). */
+#define AUDIT_SCHEMA 1
+
 /* the worst case: every string at its limit, every byte escaped as \udcXX */
 #define AUDIT_LINE_MAX (160 * 1024)
 

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "loop.h"
 #include "options.h"
+#include "program.h"
 #include "roots.h"
 #include "sdnotify.h"
 #include "stats.h"
@@ -212,7 +213,8 @@ static int setup_log(const struct options *o)
 {
 	char path[PATH_MAX], why[96];
 	size_t torn = 0;
-	struct audit_num adopted = { .key = "adopted", .v = act.nlisteners };
+	struct audit_num nums[] = { { .key = "schema", .v = AUDIT_SCHEMA },
+				    { .key = "adopted", .v = act.nlisteners } };
 	int r;
 
 	if (o->log) {
@@ -230,8 +232,8 @@ static int setup_log(const struct options *o)
 		return log_error_errno(r, "cannot open the audit log '%s'", path);
 	log_info("audit log: %s", strcmp(path, "-") == 0 ? "stdout" : path);
 	snprintf(why, sizeof(why), "cut a torn last line of %zu bytes", torn);
-	r = audit_event_with("start", getpid(), torn ? why : NULL, &adopted,
-			     fdstore_max() || act.nlisteners ? 1 : 0);
+	r = audit_event_with("start", getpid(), torn ? why : NULL, nums,
+			     fdstore_max() || act.nlisteners ? 2 : 1);
 	return r < 0 ? -EIO : 0;
 }
 
@@ -252,6 +254,7 @@ static int setup_process(const struct options *o, char *err, size_t errlen)
 		log_warn("%u passed fds were neither our socket nor a seccomp listener named "
 			 "listener-ID-PID: closed, ignoring", act.ignored);
 	fdstore_init(o->fd_store_max);
+	program_init(!o->no_cmdline);
 	setup_notify();
 	return setup_self() < 0 ? 1 : 0;
 }

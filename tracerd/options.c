@@ -23,6 +23,7 @@ const char options_usage[] =
 	"  --idle-exit SECS  exit when no program has been attached for SECS seconds\n"
 	"                    (0: as soon as none is; default: never)\n"
 	"  --detach          run in the background; return once listening\n"
+	"  --no-cmdline      no command lines in any output (they can hold secrets)\n"
 	"  --level-prefix    prefix diagnostics with <N> syslog levels\n"
 	"  --help            show this help\n"
 	"  --version         show the version\n"
@@ -119,14 +120,13 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 				   optarg);
 		o->fd_store_max = (unsigned)k;
 		return 0;
+	case 'C':
 	case 'p':
-		o->level_prefix = 1;
+		*(c == 'C' ? &o->no_cmdline : &o->level_prefix) = 1;
 		return 0;
 	case 'h':
-		o->help = 1;
-		return 0;
 	case 'V':
-		o->version = 1;
+		*(c == 'h' ? &o->help : &o->version) = 1;
 		return 0;
 	default:
 		return unknown(c, argv, err, errlen);
@@ -144,6 +144,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "fd-store-max", required_argument, NULL, 'f' },
 		{ "idle-exit", required_argument, NULL, 'i' },
 		{ "detach", no_argument, NULL, 'D' },
+		{ "no-cmdline", no_argument, NULL, 'C' },
 		{ "level-prefix", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },

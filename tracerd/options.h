@@ -18,6 +18,7 @@ struct options {
 	long idle_exit;			/* --idle-exit SECONDS, -1: never */
 	int detach;			/* --detach */
 	int detach_at;			/* its index in argv (for the upgrade's argv) */
+	int no_cmdline;			/* --no-cmdline */
 	int level_prefix;
 	int help, version;
 };
