@@ -1,6 +1,7 @@
 /* Hello/ack codec and SCM_RIGHTS/SCM_CREDENTIALS passing. Used inside the
  * preload library too: no allocation, no stdio, errno-free returns. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,6 +68,24 @@ void wire_hello_encode(uint8_t out[WIRE_HELLO_SIZE], pid_t pid)
 	wire_hello_encode_range(out, pid, 1, 1);
 }
 
+void wire_hello_encode_status(uint8_t out[WIRE_HELLO_SIZE], pid_t pid)
+{
+	wire_hello_encode_range(out, pid, WIRE_VERSION_STATUS, WIRE_VERSION_STATUS);
+	wire_hello_set_flags(out, WIRE_HELLO_STATUS);
+}
+
+/* The flags a hello of version v may carry: none in version 1, EXEC from
+ * 2, STATUS from 3; never both. */
+static bool flags_ok(uint16_t v, uint16_t flags)
+{
+	uint16_t known = v >= WIRE_VERSION_STATUS ? WIRE_HELLO_FLAGS :
+			 v >= 2 ? WIRE_HELLO_EXEC : 0;
+
+	return (flags & ~known) == 0 &&
+	       (flags & (WIRE_HELLO_EXEC | WIRE_HELLO_STATUS)) !=
+		       (WIRE_HELLO_EXEC | WIRE_HELLO_STATUS);
+}
+
 /* The fields after the version, in the layout of h->version: 0 or
  * WIRE_EBADHELLO. */
 static int hello_fields(const uint8_t *buf, size_t len, struct wire_hello *h)
@@ -84,8 +103,7 @@ static int hello_fields(const uint8_t *buf, size_t len, struct wire_hello *h)
 	} else if (h->min_version < 1 || h->min_version > h->version) {
 		return WIRE_EBADHELLO;
 	}
-	if ((h->flags & ~(h->version >= 2 ? WIRE_HELLO_FLAGS : 0)) != 0 || h->reserved != 0 ||
-	    h->pid <= 0)
+	if (!flags_ok(h->version, h->flags) || h->reserved != 0 || h->pid <= 0)
 		return WIRE_EBADHELLO;
 	return WIRE_OK;
 }
@@ -102,7 +120,7 @@ int wire_hello_decode(const uint8_t *buf, size_t len, struct wire_hello *out)
 	if (h.magic != WIRE_MAGIC)
 		return WIRE_EBADHELLO;
 	st = h.version == 0 ? WIRE_EVERSION : hello_fields(buf, len, &h);
-	if (st != WIRE_OK && h.version > WIRE_VERSION_MAX)
+	if (st != WIRE_OK && h.version > WIRE_VERSION_STATUS)
 		st = WIRE_EVERSION;	/* a newer layout: the version is the problem */
 	if (st == WIRE_EVERSION)
 		out->version = h.version;
@@ -113,8 +131,11 @@ int wire_hello_decode(const uint8_t *buf, size_t len, struct wire_hello *out)
 
 unsigned wire_version_pick(const struct wire_hello *h)
 {
-	unsigned lo = h->min_version > WIRE_VERSION_MIN ? h->min_version : WIRE_VERSION_MIN;
-	unsigned hi = h->version < WIRE_VERSION_MAX ? h->version : WIRE_VERSION_MAX;
+	bool status = h->flags & WIRE_HELLO_STATUS;
+	unsigned ours_lo = status ? WIRE_VERSION_STATUS : WIRE_VERSION_MIN;
+	unsigned ours_hi = status ? WIRE_VERSION_STATUS : WIRE_VERSION_MAX;
+	unsigned lo = h->min_version > ours_lo ? h->min_version : ours_lo;
+	unsigned hi = h->version < ours_hi ? h->version : ours_hi;
 
 	return hi >= lo ? hi : 0;
 }
@@ -143,7 +164,7 @@ static size_t ack_size(const struct wire_ack *a)
 {
 	if (a->status != WIRE_OK || a->version == 1)
 		return WIRE_ACK_SIZE;
-	return a->version == 2 ? WIRE_ACK_V2_SIZE : 0;
+	return a->version == 2 || a->version == WIRE_VERSION_STATUS ? WIRE_ACK_V2_SIZE : 0;
 }
 
 int wire_ack_decode(const uint8_t *buf, size_t len, struct wire_ack *out)

@@ -38,9 +38,13 @@ static int hello_layout_ok(const uint8_t *d, size_t n, uint16_t v)
 {
 	uint16_t flags = n == WIRE_HELLO_SIZE ? rd16(d + 6) : 0;
 
-	/* flags: none in version 1, the known ones (EXEC) from version 2 */
-	if (n != WIRE_HELLO_SIZE || (int32_t)rd32(d + 8) <= 0 ||
-	    (flags & ~(v >= 2 ? WIRE_HELLO_FLAGS : 0)) != 0)
+	/* flags: none in version 1, EXEC from version 2, STATUS from 3, never
+	 * the two together */
+	uint16_t known = v >= 3 ? (WIRE_HELLO_EXEC | WIRE_HELLO_STATUS) :
+			 v == 2 ? WIRE_HELLO_EXEC : 0;
+
+	if (n != WIRE_HELLO_SIZE || (int32_t)rd32(d + 8) <= 0 || (flags & ~known) != 0 ||
+	    flags == (WIRE_HELLO_EXEC | WIRE_HELLO_STATUS))
 		return 0;
 	if (v == 1)
 		return rd32(d + 12) == 0;
@@ -59,15 +63,17 @@ static int hello_oracle(const uint8_t *d, size_t n)
 		return WIRE_EVERSION;
 	if (hello_layout_ok(d, n, v))
 		return WIRE_OK;
-	return v > WIRE_VERSION_MAX ? WIRE_EVERSION : WIRE_EBADHELLO;
+	return v > WIRE_VERSION_STATUS ? WIRE_EVERSION : WIRE_EBADHELLO;
 }
 
-/* min(ours, its highest) when that is within both ranges, else 0. */
-static unsigned pick_oracle(unsigned lo, unsigned hi)
+/* min(ours, its highest) when that is within both ranges, else 0: ours
+ * is 1-2 for a listener's hello, 3-3 for a status request. */
+static unsigned pick_oracle(unsigned lo, unsigned hi, int status)
 {
-	unsigned top = hi < WIRE_VERSION_MAX ? hi : WIRE_VERSION_MAX;
+	unsigned ours_hi = status ? WIRE_VERSION_STATUS : WIRE_VERSION_MAX;
+	unsigned top = hi < ours_hi ? hi : ours_hi;
 
-	return top >= lo && top >= WIRE_VERSION_MIN ? top : 0;
+	return top >= lo && top >= (status ? WIRE_VERSION_STATUS : WIRE_VERSION_MIN) ? top : 0;
 }
 
 static void check_hello(const uint8_t *d, size_t n)
@@ -93,7 +99,8 @@ static void check_hello(const uint8_t *d, size_t n)
 		   h.reserved == 0 && h.pid > 0 && h.pid == (int32_t)rd32(d + 8) &&
 		   h.min_version == (h.version == 1 ? 1 : rd16(d + 12)),
 		   "decoded fields differ from the bytes");
-	FUZZ_CHECK(wire_version_pick(&h) == pick_oracle(h.min_version, h.version),
+	FUZZ_CHECK(wire_version_pick(&h) ==
+			   pick_oracle(h.min_version, h.version, h.flags & WIRE_HELLO_STATUS),
 		   "version %u-%u: picked %u", h.min_version, h.version, wire_version_pick(&h));
 	wire_hello_encode_range(again, h.pid, h.min_version, h.version);
 	wire_hello_set_flags(again, h.flags);
@@ -101,14 +108,15 @@ static void check_hello(const uint8_t *d, size_t n)
 }
 
 /* The exact length an ack must have: 8 for a refusal of any version and a
- * version-1 WIRE_OK, 16 for a version-2 one (id not 0); 0: never valid. */
+ * version-1 WIRE_OK, 16 for a version-2 one (id not 0) and a version-3
+ * one (a status answer: id the text's length, not 0); 0: never valid. */
 static size_t ack_oracle(const uint8_t *d, size_t n)
 {
 	if (n < WIRE_ACK_SIZE || rd32(d) != WIRE_MAGIC)
 		return 0;
 	if (rd16(d + 6) != WIRE_OK || rd16(d + 4) == 1)
 		return WIRE_ACK_SIZE;
-	if (rd16(d + 4) == 2 && n == WIRE_ACK_V2_SIZE && rd64(d + 8) != 0)
+	if ((rd16(d + 4) == 2 || rd16(d + 4) == 3) && n == WIRE_ACK_V2_SIZE && rd64(d + 8) != 0)
 		return WIRE_ACK_V2_SIZE;
 	return 0;
 }

@@ -109,7 +109,7 @@ static void test_hello_magic(void **state)
  * send a longer hello and must learn that the version is the problem. */
 static void test_hello_version(void **state)
 {
-	static const uint16_t bad[] = { 0, WIRE_VERSION_MAX + 1, 0xffff };
+	static const uint16_t bad[] = { 0, WIRE_VERSION_STATUS + 1, 0xffff };
 	uint8_t buf[64];
 
 	(void)state;
@@ -123,7 +123,7 @@ static void test_hello_version(void **state)
 		assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EVERSION);
 	}
 	/* our own versions with a wrong length are malformed */
-	for (uint16_t v = WIRE_VERSION_MIN; v <= WIRE_VERSION_MAX; v++) {
+	for (uint16_t v = WIRE_VERSION_MIN; v <= WIRE_VERSION_STATUS; v++) {
 		wire_hello_encode_range(buf, 77, 1, v);
 		assert_int_equal(decode_keeps(buf, 8), WIRE_EBADHELLO);
 		assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE + 1), WIRE_EBADHELLO);
@@ -263,7 +263,7 @@ static void test_ack_v2(void **state)
 	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), -EPROTO);
 	/* a WIRE_OK in a version whose layout we do not know, or version 0 */
 	wire_ack_encode_v(buf, 2, WIRE_OK, 7);
-	put16(buf + 4, WIRE_VERSION_MAX + 1);
+	put16(buf + 4, WIRE_VERSION_STATUS + 1);
 	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), -EPROTO);
 	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
 	put16(buf + 4, 0);
@@ -324,6 +324,101 @@ static void test_status_str(void **state)
 	assert_string_equal(wire_status_str(~0U), "unknown status");
 }
 
+/* The status request (version 3): its own bytes, answered in 3 and only
+ * 3; a listener's hello offering 3 still gets 2. */
+static void test_status_hello(void **state)
+{
+	uint8_t buf[WIRE_HELLO_SIZE], again[WIRE_HELLO_SIZE];
+	struct wire_hello h;
+
+	(void)state;
+	wire_hello_encode_status(buf, 99);
+	assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+	assert_int_equal(h.version, 3);
+	assert_int_equal(h.min_version, 3);
+	assert_int_equal(h.flags, WIRE_HELLO_STATUS);
+	assert_int_equal(wire_version_pick(&h), 3);
+	wire_hello_encode_range(again, 99, 3, 3);
+	wire_hello_set_flags(again, WIRE_HELLO_STATUS);
+	assert_memory_equal(again, buf, sizeof(buf));
+	/* offered by a newer client (3-9, or 1-9): answered in 3 */
+	put16(buf + 4, 9);
+	assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+	assert_int_equal(wire_version_pick(&h), 3);
+	put16(buf + 12, 1);
+	assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+	assert_int_equal(wire_version_pick(&h), 3);
+	/* a status request only newer versions have: none to answer in */
+	put16(buf + 12, 4);
+	assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+	assert_int_equal(wire_version_pick(&h), 0);
+	/* a listener's hello 1-3 or 3-3: 2, or none */
+	wire_hello_encode_range(buf, 99, 1, 3);
+	assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+	assert_int_equal(wire_version_pick(&h), 2);
+	wire_hello_encode_range(buf, 99, 3, 3);
+	assert_int_equal(wire_hello_decode(buf, sizeof(buf), &h), WIRE_OK);
+	assert_int_equal(wire_version_pick(&h), 0);
+}
+
+/* Hostile status hellos: the flag below version 3, with EXEC, with an
+ * unknown flag, truncated or long, a bad pid; version 4 with an unknown
+ * flag is a version problem (a newer client), version 3's is malformed. */
+static void test_status_hello_bad(void **state)
+{
+	uint8_t buf[WIRE_HELLO_SIZE + 8];
+
+	(void)state;
+	wire_hello_encode_range(buf, 5, 1, 2);
+	wire_hello_set_flags(buf, WIRE_HELLO_STATUS);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EBADHELLO);
+	wire_hello_encode_range(buf, 5, 1, 1);
+	wire_hello_set_flags(buf, WIRE_HELLO_STATUS);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EBADHELLO);
+	wire_hello_encode_status(buf, 5);
+	wire_hello_set_flags(buf, WIRE_HELLO_STATUS | WIRE_HELLO_EXEC);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EBADHELLO);
+	wire_hello_set_flags(buf, WIRE_HELLO_STATUS | 0x0004);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EBADHELLO);
+	put16(buf + 4, 4);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EVERSION);
+	for (size_t len = 0; len < sizeof(buf); len++) {
+		wire_hello_encode_status(buf, 5);
+		if (len != WIRE_HELLO_SIZE)
+			assert_int_equal(decode_keeps(buf, len), WIRE_EBADHELLO);
+	}
+	wire_hello_encode_status(buf, 5);
+	put32(buf + 8, 0);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EBADHELLO);
+	wire_hello_encode_status(buf, 5);
+	put16(buf + 14, 1);
+	assert_int_equal(decode_keeps(buf, WIRE_HELLO_SIZE), WIRE_EBADHELLO);
+}
+
+/* The status answer's ack: version 3, WIRE_OK, 16 bytes, the text's
+ * length in id (never 0); the header alone is not one. */
+static void test_status_ack(void **state)
+{
+	uint8_t buf[WIRE_ACK_MAX];
+	struct wire_ack a;
+
+	(void)state;
+	assert_int_equal(wire_ack_encode_v(buf, WIRE_VERSION_STATUS, WIRE_OK, 321),
+			 WIRE_ACK_V2_SIZE);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), 0);
+	assert_int_equal(a.version, 3);
+	assert_int_equal(a.status, WIRE_OK);
+	assert_true(a.id == 321);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), -EPROTO);
+	put64(buf + 8, 0);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_V2_SIZE, &a), -EPROTO);
+	/* an old tracerd's refusal: the header, naming its highest, 2 */
+	assert_int_equal(wire_ack_encode_v(buf, 2, WIRE_EVERSION, 0), WIRE_ACK_SIZE);
+	assert_int_equal(wire_ack_decode(buf, WIRE_ACK_SIZE, &a), 0);
+	assert_int_equal(a.version, 2);
+	assert_int_equal(a.status, WIRE_EVERSION);
+}
+
 
 int main(void)
 {
@@ -340,6 +435,9 @@ int main(void)
 		cmocka_unit_test(test_ack_v2),
 		cmocka_unit_test(test_ack_bad),
 		cmocka_unit_test(test_status_str),
+		cmocka_unit_test(test_status_hello),
+		cmocka_unit_test(test_status_hello_bad),
+		cmocka_unit_test(test_status_ack),
 	};
 
 	int failed = cmocka_run_group_tests_name("wire codec", tests, NULL, NULL);
