@@ -10,6 +10,7 @@
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
 	      sdnotify activation rejects procparse
 UNIT_TESTS += jread
+UNIT_TESTS += journal
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_sockname := common/sockname.c
@@ -18,6 +19,9 @@ UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
 UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
 UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl -pthread
 UNIT_SRC_procparse := shim/procparse.c
+UNIT_SRC_journal := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c \
+		    tracerd/jread.c tracerd/json.c tracerd/log.c
+UNIT_LDFLAGS_journal := -pthread
 
 # tracerd's parts
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
