@@ -22,6 +22,7 @@ LDCONFIG    ?= ldconfig
 # What is installed. A later program or page is one more word here.
 INSTALL_BINS  := tracerd notif-run
 INSTALL_MAN1  := tracerd.1 notif-run.1
+INSTALL_MAN5  := tracerd-audit.5
 INSTALL_MAN7  := libnotif.7
 INSTALL_UNITS := tracerd.socket tracerd.service
 # $LIB directories (under PREFIX) of the 64-bit and of the 32-bit library
@@ -37,7 +38,8 @@ UNIT_SED := -e 's|@bindir@|$(BINDIR)|g' -e 's|@prefix@|$(PREFIX)|g'
 .PHONY: install uninstall man-lint
 install: $(addprefix $(B)/,$(INSTALL_BINS) libnotif.so) $(LIB32_BUILT) \
 		$(addprefix units/,$(addsuffix .in,$(INSTALL_UNITS)))
-	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	install -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(PREFIX)/$(INSTALL_LIB64)
 	install -m 0755 $(addprefix $(B)/,$(INSTALL_BINS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(B)/libnotif.so $(DESTDIR)$(PREFIX)/$(INSTALL_LIB64)/libnotif.so
@@ -49,6 +51,7 @@ install: $(addprefix $(B)/,$(INSTALL_BINS) libnotif.so) $(LIB32_BUILT) \
 		done; \
 	else echo "install: no 32-bit library ($(B)/lib32/libnotif.so; make multilib builds it)"; fi
 	install -m 0644 $(addprefix man/,$(INSTALL_MAN1)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(addprefix man/,$(INSTALL_MAN5)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 $(addprefix man/,$(INSTALL_MAN7)) $(DESTDIR)$(MANDIR)/man7/
 	@set -e; for u in $(INSTALL_UNITS); do \
 		echo "sed units/$$u.in > $(DESTDIR)$(USERUNITDIR)/$$u"; \
@@ -61,6 +64,7 @@ install: $(addprefix $(B)/,$(INSTALL_BINS) libnotif.so) $(LIB32_BUILT) \
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALL_BINS)) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man1/,$(INSTALL_MAN1)) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(INSTALL_MAN5)) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(INSTALL_MAN7)) \
 		$(addprefix $(DESTDIR)$(USERUNITDIR)/,$(INSTALL_UNITS)) \
 		$(addprefix $(DESTDIR)$(PREFIX)/,$(addsuffix /libnotif.so,$(INSTALL_LIB64) $(INSTALL_LIB32)))
@@ -89,4 +93,4 @@ RUN_LDCONFIG = \
 # The man pages: no warning from groff (every warning class), and from
 # mandoc -Tlint where it is installed.
 man-lint:
-	tools/man-lint.sh $(addprefix man/,$(INSTALL_MAN1) $(INSTALL_MAN7))
+	tools/man-lint.sh $(addprefix man/,$(INSTALL_MAN1) $(INSTALL_MAN5) $(INSTALL_MAN7))

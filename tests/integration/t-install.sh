@@ -38,6 +38,7 @@ expected_tree() {
 		echo "0644 $1/lib/systemd/user/tracerd.socket"
 		echo "0644 $1/share/man/man1/notif-run.1"
 		echo "0644 $1/share/man/man1/tracerd.1"
+		echo "0644 $1/share/man/man5/tracerd-audit.5"
 		echo "0644 $1/share/man/man7/libnotif.7"
 	} | sort -k2
 }
@@ -89,7 +90,8 @@ test_man() {
 	mkdir "$d"
 	mk_install install DESTDIR="$d" >/dev/null 2>&1 || fail "make install failed"
 	local m=$d/usr/local/share/man
-	"$TOP/tools/man-lint.sh" "$m/man1/tracerd.1" "$m/man1/notif-run.1" "$m/man7/libnotif.7" >&2 ||
+	"$TOP/tools/man-lint.sh" "$m/man1/tracerd.1" "$m/man1/notif-run.1" "$m/man5/tracerd-audit.5" \
+		"$m/man7/libnotif.7" >&2 ||
 		fail "man-lint: the installed pages have warnings"
 	MANWIDTH=80 man -l "$m/man1/tracerd.1" >"$T/tracerd.txt" 2>"$T/man.err" || fail "man -l tracerd.1"
 	MANWIDTH=80 man -l "$m/man7/libnotif.7" >"$T/libnotif.txt" 2>>"$T/man.err" || fail "man -l libnotif.7"
