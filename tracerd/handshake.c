@@ -15,8 +15,10 @@
 #include "canon.h"
 #include "fdutil.h"
 #include "handshake.h"
+#include "log.h"
 #include "program.h"
 #include "rejects.h"
+#include "statusd.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;	/* pending, npending */
 static struct handshake *pending;
@@ -216,6 +218,12 @@ static enum wire_status check_hello(const uint8_t *buf, const struct wire_recv *
 	h->flags = hello.flags;
 	if (h->version == 0)
 		return bad_version(&hello, 1, why, size);
+	if ((h->flags & WIRE_HELLO_STATUS) && rv->nfds != 0) {
+		snprintf(why, size, "status request with an fd");
+		return WIRE_EBADHELLO;
+	}
+	if (h->flags & WIRE_HELLO_STATUS)
+		return WIRE_OK;
 	if (rv->nfds != 1) {
 		snprintf(why, size, "hello without exactly one fd");
 		return WIRE_EBADHELLO;
@@ -255,7 +263,18 @@ int handshake_read(struct handshake *h, int *lfd)
 		return -1;
 	}
 	*lfd = rv.fd;
-	return 1;
+	return h->flags & WIRE_HELLO_STATUS ? 2 : 1;
+}
+
+void handshake_status(struct handshake *h)
+{
+	int r = statusd_answer(h->it.fd);
+
+	if (r < 0)
+		log_warn_errno(r, "cannot answer the status request of pid %d, ignoring",
+			       (int)h->pid);
+	close(h->it.fd);
+	free(h);
 }
 
 void handshake_finish(struct handshake *h, int lfd, enum wire_status st, uint64_t id)

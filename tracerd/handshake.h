@@ -36,9 +36,13 @@ void handshake_drop(struct handshake *h);
 
 /* The hello arrived (or the connection ended): 0 when there is nothing
  * to read yet; -1 when it is over (rejected; h is freed); 1 with *lfd the
- * listener it brought: attach it, then call handshake_finish. The loop
+ * listener it brought: attach it, then call handshake_finish; 2 for a
+ * status request (`tracerd status`): call handshake_status. The loop
  * has taken h out of the epoll set before any non-zero return is used. */
 int handshake_read(struct handshake *h, int *lfd);
+
+/* Answer a status request (statusd.c) and free h. */
+void handshake_status(struct handshake *h);
 
 /* Answer st (WIRE_OK: attached as listener id, which a version-2 ack
  * carries) and free h; the listener fd is closed unless st is WIRE_OK. */

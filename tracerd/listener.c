@@ -7,6 +7,7 @@
 #include <linux/kcmp.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/compat.h"
@@ -127,6 +128,18 @@ static int enter_locked(struct listener *l)
 	return WIRE_OK;
 }
 
+/* When l attached, by both clocks (status shows the first; the second
+ * tells whether the pid that attached is still the same process). */
+static void listener_stamp(struct listener *l)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	l->since_us = (uint64_t)rt.tv_sec * 1000000 + (uint64_t)rt.tv_nsec / 1000;
+	l->since_boot_ms = (uint64_t)bt.tv_sec * 1000 + (uint64_t)bt.tv_nsec / 1000000;
+}
+
 int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 {
 	struct listener *l, *dup;
@@ -141,6 +154,7 @@ int listener_attach(int lfd, pid_t pid, uint64_t id, uint64_t *ret_id)
 	l->it.fd = lfd;
 	l->it.on_event = handler;
 	l->pid = pid;
+	listener_stamp(l);
 	pool_lock();
 	dup = same_file_locked(lfd, pid);
 	if (dup)
@@ -204,6 +218,25 @@ void listener_ids_from(uint64_t next)
 uint64_t listener_idle_since(void)
 {
 	return nattached ? UINT64_MAX : idle_since;
+}
+
+unsigned listener_snapshot(struct listener_info *out, unsigned max, unsigned *total)
+{
+	unsigned n = 0;
+
+	pool_lock();
+	for (struct listener *l = live; l && n < max; l = l->next) {
+		if (l->dead)
+			continue;
+		out[n++] = (struct listener_info){
+			.id = l->id, .pid = l->pid, .since_us = l->since_us,
+			.since_boot_ms = l->since_boot_ms,
+			.answered = atomic_load_explicit(&l->answered, memory_order_relaxed),
+		};
+	}
+	*total = nattached;
+	pool_unlock();
+	return n;
 }
 
 unsigned listener_count(void)

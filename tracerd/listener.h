@@ -21,6 +21,9 @@ struct listener {
 	bool dead;		/* detached; freed when inuse drops to 0 */
 	bool capped;		/* out of the set: its share of threads is used up */
 	atomic_bool name_pending;	/* EXEC hello: its attach event waits for a call */
+	atomic_ulong answered;	/* calls answered (relaxed: a count for status) */
+	uint64_t since_us;	/* attached (or adopted) at, CLOCK_REALTIME */
+	uint64_t since_boot_ms;	/* the same, CLOCK_BOOTTIME: older than its pid? */
 	struct worker *parker;	/* the thread parked on it, if any (pool lock) */
 	struct listener *prev, *next;	/* every live listener (pool lock) */
 };
@@ -53,6 +56,25 @@ uint64_t listener_idle_since(void);
 
 /* How many are attached. */
 unsigned listener_count(void);
+
+/* One call of l answered: one relaxed add, the only cost on the path. */
+static inline void listener_answered(struct listener *l)
+{
+	atomic_fetch_add_explicit(&l->answered, 1, memory_order_relaxed);
+}
+
+/* What `tracerd status` shows of an attached listener. */
+struct listener_info {
+	uint64_t id;
+	pid_t pid;
+	uint64_t since_us, since_boot_ms;
+	unsigned long answered;
+};
+
+/* Copy up to max attached listeners into out, under the pool lock (no
+ * I/O inside: a copy, so no call waits on a status request). How many;
+ * *total: how many are attached. */
+unsigned listener_snapshot(struct listener_info *out, unsigned max, unsigned *total);
 
 /* For an upgrade: the fd of each attached listener (at most max) into
  * fds, and ":listener-ID-PID" each appended to names. How many. */

@@ -37,6 +37,7 @@
 #include "rejects.h"
 #include "sdnotify.h"
 #include "service.h"
+#include "statusd.h"
 
 #define STOP_GRACE_MS 2000
 
@@ -66,8 +67,10 @@ static void on_notifyfd(struct item *it, uint32_t events, struct worker *w)
 	r = (events & EPOLLIN) ? notif_recv(w->x, l->it.fd) : -EPIPE;
 	if (r > 0 && listener_take_name(l))	/* notif-run's program, exec'd by now */
 		program_attached(notif_tid(w->x), l->pid, l->id);
-	if (r > 0)
+	if (r > 0) {
 		notif_answer(w->x, l->it.fd, l->id);
+		listener_answered(l);
+	}
 	if (r < 0 && !(events & EPOLLIN))
 		listener_hangup(l);	/* EPOLLHUP: every task of the filter is gone */
 	else if (r < 0)
@@ -95,7 +98,10 @@ static void on_handshake(struct item *it, uint32_t events, struct worker *w)
 		return;
 	/* done with the socket either way (freed already when r < 0, and
 	 * epoll forgets a closed fd by itself) */
-	if (r > 0) {
+	if (r == 2) {	/* tracerd status: answered here, on this thread */
+		(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, h->it.fd, NULL);
+		handshake_status(h);
+	} else if (r > 0) {
 		(void)epoll_ctl(hs_epfd, EPOLL_CTL_DEL, h->it.fd, NULL);
 		uint64_t id = 0;
 		int st = listener_attach(lfd, h->pid, 0, &id);
@@ -256,6 +262,7 @@ int loop_start(int listen_fd, unsigned nthreads, unsigned max_threads,
 
 	if (r < 0)
 		return r;
+	statusd_start();
 	listener_init(pool.epfd, on_notifyfd, max_listeners);
 	handshake_limits(max_handshakes);
 	socket_item.fd = listen_fd;

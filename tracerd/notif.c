@@ -139,10 +139,12 @@ static void send(struct notif_ctx *x, int listener)
 	memset(x->resp, 0, daemon_cfg.resp_size);
 	x->resp->id = x->call.id;
 	x->resp->error = x->verdict.err ? -x->verdict.err : 0;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT)
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, x->resp) < 0 && errno == ENOENT) {
+		stats_add(&stats.lost, 1);
 		(void)audit_event_attach("lost", x->facts.tgid > 0 ? x->facts.tgid : x->call.tid,
 					 x->call.listener,
 					 "target interrupted or killed before the answer");
+	}
 	inflight_set(x->slot, INFLIGHT_FREE);
 }
 

@@ -113,6 +113,7 @@ void park_serve(struct worker *w)
 			if (listener_take_name(l))
 				program_attached(notif_tid(w->x), l->pid, l->id);
 			notif_answer(w->x, l->it.fd, l->id);
+			listener_answered(l);
 			pool_lock();
 			pool_leave(w);
 			pool_deadline(w->last_call + PARK_IDLE_MS);

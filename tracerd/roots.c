@@ -29,6 +29,16 @@ int roots_open(const char *const *dirs, unsigned n, unsigned *bad)
 	return n > ROOTS_MAX ? -E2BIG : 0;
 }
 
+unsigned roots_count(void)
+{
+	return nroots;
+}
+
+int roots_fd(unsigned i)
+{
+	return i < nroots ? root_fd[i] : -1;
+}
+
 int roots_within(int fd)
 {
 	/* pinned, no root's identity can pass to another directory; a

@@ -17,4 +17,9 @@ int roots_open(const char *const *dirs, unsigned n, unsigned *bad);
  * -errno as resolve_within (-ENOENT: fd was deleted). */
 int roots_within(int fd);
 
+/* How many there are, and the pinned fd of root i (for `tracerd status`,
+ * which names them by the path of that fd). */
+unsigned roots_count(void);
+int roots_fd(unsigned i);
+
 #endif

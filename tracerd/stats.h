@@ -11,6 +11,7 @@ struct stats {
 	atomic_ulong attached;		/* programs attached now */
 	atomic_ulong decided[3];	/* calls answered, by enum decision */
 	atomic_ulong lost_records;	/* records that never reached the log */
+	atomic_ulong lost;		/* `lost` events: answers never received */
 };
 
 extern struct stats stats;

@@ -8,6 +8,8 @@
 #include "creds.h"
 #include "ident.h"
 
+#define TRACERD_VERSION "0.1.0"
+
 struct daemon {
 	int self_rootfd;
 	struct ident self_root;
