@@ -8,7 +8,15 @@
  * record, so the write after the directory exists cannot fail for space
  * on a full filesystem. The log is only ever a regular file, opened with
  * O_NOFOLLOW and O_NONBLOCK: a FIFO or a symlink put in its place by a
- * program of the same uid cannot wedge or redirect tracerd. */
+ * program of the same uid cannot wedge or redirect tracerd.
+ *
+ * Built-in rotation happens here too, under the same lock, between two
+ * records: when the next line would take the file past --log-max-size,
+ * a new file (room reserved for every claim in flight) takes the log's
+ * name, the old one becomes .1, and the new one starts with a `rotate`
+ * event saying how many records the old one holds. The primary output
+ * may also be the journal or syslog (no file: no claims, no rotation);
+ * the copies (outputs.c) get every line the primary took. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -23,6 +31,9 @@
 #include "audit.h"
 #include "fdutil.h"
 #include "log.h"
+#include "logfile.h"
+#include "outputs.h"
+#include "rotate.h"
 #include "stats.h"
 
 #define RESERVE_CHUNK (1024 * 1024)	/* fallocate'd at a time */
@@ -37,78 +48,21 @@ static bool reserve_off;	/* stdout, or a filesystem without fallocate */
 static off_t reserve_end;	/* the file has blocks up to here */
 static off_t file_end;		/* where the next record goes */
 static size_t claimed;		/* room promised to creations in flight */
-
-/* mkdir -p for the log's parent, 0700. */
-static int make_parents(const char *path)
-{
-	char dir[PATH_MAX];
-	size_t n = strnlen(path, sizeof(dir));
-
-	if (n >= sizeof(dir))
-		return -ENAMETOOLONG;
-	memcpy(dir, path, n + 1);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Cut a torn last line (a crash mid-write of another program, or a full
- * disk) so that every line in the log parses. */
-static int cut_torn(int fd, size_t *torn)
-{
-	struct stat st;
-	char buf[4096];
-	off_t end, pos;
-
-	*torn = 0;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode) || st.st_size == 0)
-		return 0;
-	end = st.st_size;
-	pos = end;
-	while (pos > 0) {
-		size_t want = pos < (off_t)sizeof(buf) ? (size_t)pos : sizeof(buf);
-		ssize_t n = pread(fd, buf, want, pos - (off_t)want);
-
-		if (n != (ssize_t)want)
-			return n < 0 ? -errno : -EIO;
-		for (ssize_t i = n - 1; i >= 0; i--) {
-			if (buf[i] != '\n')
-				continue;
-			pos = pos - (off_t)want + i + 1;
-			goto found;
-		}
-		pos -= (off_t)want;
-	}
-found:
-	if (pos == end)
-		return 0;
-	if (ftruncate(fd, pos) < 0)
-		return -errno;
-	*torn = (size_t)(end - pos);
-	return 0;
-}
+static enum output_kind audit_kind;	/* the primary's */
+static atomic_ulong audit_lost_total;	/* the primary's lost records since start */
+static struct {
+	long long max_size;	/* 0: no rotation */
+	unsigned keep, max_age;
+	off_t head_end;		/* the rotate event at the file's start ends here */
+	unsigned long records;	/* call records in the file */
+	off_t retry_at;		/* after a failed rotation: not before this size */
+} rot = { .keep = 5 };
 
 /* Only a regular file, never through a symlink, never blocking on open
  * (a FIFO would); -EINVAL for anything that is not a regular file. */
 static int open_log(void)
 {
-	_cleanup_close_ int fd = open(audit_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
-						  O_NOCTTY | O_NOFOLLOW | O_NONBLOCK, 0600);
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return -EINVAL;
-	return TAKE_FD(fd);
+	return outputs_open_file(audit_path);
 }
 
 /* A new fd: the reservation starts again from its end. */
@@ -173,63 +127,87 @@ int audit_claim(size_t n)
 }
 
 
+void audit_rotation(long long max_size, unsigned keep, unsigned max_age_days)
+{
+	rot.max_size = max_size;
+	rot.keep = keep ? keep : 1;
+	rot.max_age = max_age_days;
+}
+
+/* fd is the log from now on: the reservation starts again from its end,
+ * its records counted for the next rotate event. */
+static void take_fd(int fd)
+{
+	if (audit_fd > STDERR_FILENO)
+		close(audit_fd);
+	audit_fd = fd;
+	audit_gone = false;
+	reserve_reset();
+	rot.head_end = 0;
+	rot.records = logfile_count_records(fd);
+	rot.retry_at = 0;
+}
+
 int audit_open(const char *path, size_t *torn)
 {
 	_cleanup_close_ int fd = -1;
 	int r;
 
 	*torn = 0;
-	if (strcmp(path, "-") == 0) {
-		audit_fd = STDOUT_FILENO;
-		reserve_reset();
-		return 0;
-	}
+	audit_kind = outputs_kind(path);
 	if (strlen(path) >= sizeof(audit_path))
 		return -ENAMETOOLONG;
 	strcpy(audit_path, path);
-	r = make_parents(audit_path);
-	if (r < 0)
-		return r;
+	if (audit_kind != OUTPUT_FILE) {
+		audit_fd = audit_kind == OUTPUT_STDOUT ? STDOUT_FILENO : -1;
+		reserve_reset();
+		return 0;
+	}
 	fd = open_log();
 	if (fd < 0)
 		return fd;
-	r = cut_torn(fd, torn);
+	r = logfile_cut_torn(fd, torn);
 	if (r < 0)
 		return r;
-	audit_fd = TAKE_FD(fd);
-	reserve_reset();
+	take_fd(TAKE_FD(fd));
 	(void)reserve_locked(0);
+	rotate_prune(audit_path, rot.max_age);
 	return 0;
+}
+
+int audit_add_output(const char *spec)
+{
+	return outputs_add(spec);
 }
 
 /* SIGHUP/SIGUSR1 (logrotate's postrotate): the log path opened anew the
  * way audit_open does, the fd swapped under the lock, so every record
  * goes whole to either the old file or the new one. When the new one
- * cannot be opened, the old fd stays and we say so. */
+ * cannot be opened, the old fd stays and we say so. File copies too. */
 int audit_reopen(void)
 {
 	_cleanup_close_ int fd = -1;
 	size_t torn = 0;
 	int r;
 
-	if (audit_fd <= STDERR_FILENO)
-		return 0;	/* stdout: nothing to reopen */
-	r = make_parents(audit_path);
-	fd = r < 0 ? r : open_log();
+	pthread_mutex_lock(&audit_lock);
+	outputs_reopen_locked();
+	pthread_mutex_unlock(&audit_lock);
+	if (audit_kind != OUTPUT_FILE)
+		return 0;	/* stdout, a socket: nothing to reopen */
+	fd = open_log();
 	if (fd < 0)
 		return log_error_errno(fd, "cannot reopen the audit log '%s'%s; still writing to "
 				       "the file open before", audit_path,
 				       fd == -EINVAL ? " (not a regular file)" : "");
-	r = cut_torn(fd, &torn);
+	r = logfile_cut_torn(fd, &torn);
 	if (r < 0)
 		return log_error_errno(r, "cannot reopen the audit log '%s'; still writing to the "
 				       "file open before", audit_path);
 	if (torn)
 		log_warn("audit log %s: cut a torn last line of %zu bytes", audit_path, torn);
 	pthread_mutex_lock(&audit_lock);
-	fdutil_replace(&audit_fd, TAKE_FD(fd));
-	audit_gone = false;
-	reserve_reset();
+	take_fd(TAKE_FD(fd));
 	(void)reserve_locked(0);
 	pthread_mutex_unlock(&audit_lock);
 	log_info("reopened the audit log %s", audit_path);
@@ -241,6 +219,7 @@ void audit_close(void)
 	if (audit_fd > STDERR_FILENO)
 		close(audit_fd);
 	audit_fd = -1;
+	outputs_close();
 }
 
 /* Reopen a log that was deleted under us. While it cannot be re-created
@@ -253,7 +232,6 @@ static void reopen_if_gone(void)
 
 	if (audit_fd <= STDERR_FILENO || fstat(audit_fd, &st) < 0 || st.st_nlink > 0)
 		return;
-	(void)make_parents(audit_path);
 	fd = open_log();
 	if (fd < 0) {
 		if (!audit_gone)
@@ -263,9 +241,7 @@ static void reopen_if_gone(void)
 		audit_gone = true;
 		return;
 	}
-	fdutil_replace(&audit_fd, fd);
-	audit_gone = false;
-	reserve_reset();
+	take_fd(fd);
 	log_warn("audit log %s was deleted; recreated it", audit_path);
 }
 
@@ -291,6 +267,76 @@ static int write_locked(const char *line, size_t len)
 	return -ENOSPC;
 }
 
+/* The room reserved beyond the old file's end is freed (a hole punched
+ * past its size: its size stays, whoever appended). */
+static void give_back_room(void)
+{
+	struct stat st;
+
+	if (!reserve_off && fstat(audit_fd, &st) == 0 && reserve_end > st.st_size)
+		(void)fallocate(audit_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size,
+				reserve_end - st.st_size);
+}
+
+/* The new file with its rotate event, in the log's place; the old one's
+ * room beyond its end given back. 0 or -errno (then nothing changed but
+ * a later retry point: the old file takes the records meanwhile). */
+static int rotate_locked(size_t len)
+{
+	char tmp[PATH_MAX + 16], buf[256];
+	struct audit_num num = { .key = "records", .v = (long long)rot.records };
+	off_t room = reserve_off ? 0 : (off_t)(claimed + len + sizeof(buf));
+	int n = audit_event_line(buf, sizeof(buf), "rotate", 0, NULL, &num, 1), r;
+	_cleanup_close_ int fd = rotate_new_file(audit_path, room, tmp, sizeof(tmp));
+
+	if (fd < 0 || n < 0)
+		return fd < 0 ? fd : n;
+	r = write(fd, buf, (size_t)n) == n ? rotate_shift(audit_path, tmp, rot.keep) : -ENOSPC;
+	if (r < 0) {
+		(void)unlink(tmp);
+		return r;
+	}
+	give_back_room();
+	take_fd(TAKE_FD(fd));
+	reserve_end = room > file_end ? room : file_end;
+	rot.head_end = file_end;
+	rotate_prune(audit_path, rot.max_age);
+	return 0;
+}
+
+/* Rotate before a line that would take the file past the size (never a
+ * file holding nothing but its rotate event: a line bigger than the size
+ * goes in whole). A failure is said once and tried again later. */
+static void maybe_rotate_locked(size_t len)
+{
+	int r;
+
+	if (!rot.max_size || audit_kind != OUTPUT_FILE || audit_gone ||
+	    file_end <= rot.head_end || file_end + (off_t)len <= rot.max_size ||
+	    file_end < rot.retry_at)
+		return;
+	r = rotate_locked(len);
+	if (r == 0)
+		return;
+	if (!rot.retry_at)
+		log_warn_errno(r, "cannot rotate the audit log '%s'; it grows past "
+			       "--log-max-size meanwhile, ignoring", audit_path);
+	rot.retry_at = file_end + rot.max_size / 16 + 1;
+}
+
+int audit_primary_locked(const char *line, size_t len)
+{
+	int r;
+
+	if (audit_kind == OUTPUT_JOURNAL || audit_kind == OUTPUT_SYSLOG)
+		return outputs_send(audit_kind, -1, line, len);
+	maybe_rotate_locked(len);
+	r = write_locked(line, len);
+	if (r == 0 && logfile_is_record(line, len))
+		rot.records++;
+	return r;
+}
+
 static int flush_lost_locked(void)
 {
 	char buf[256];
@@ -303,9 +349,11 @@ static int flush_lost_locked(void)
 	json_key_cstr(&j, "event", "lost-records");
 	json_key_int(&j, "count", (long long)audit_lost);
 	n = json_end(&j);
-	r = write_locked(buf, (size_t)n);
-	if (r == 0)
+	r = audit_primary_locked(buf, (size_t)n);
+	if (r == 0) {
 		audit_lost = 0;
+		outputs_copy_locked(buf, (size_t)n);
+	}
 	return r;
 }
 
@@ -319,55 +367,45 @@ int audit_write(const char *line, size_t len, size_t claim)
 	(void)reserve_locked(0);
 	r = flush_lost_locked();
 	if (r == 0)
-		r = write_locked(line, len);
+		r = audit_primary_locked(line, len);
 	if (r < 0) {
 		audit_lost++;
+		atomic_fetch_add_explicit(&audit_lost_total, 1, memory_order_relaxed);
 		stats_add(&stats.lost_records, 1);
 		fprintf(stderr, "audit-lost: %.*s", (int)len, line);
+	} else {
+		outputs_copy_locked(line, len);
 	}
 	pthread_mutex_unlock(&audit_lock);
 	return r;
 }
 
+/* After a rotation the record may be in .1: the window spans both. Under
+ * the lock, so that no rotation comes between the two reads (recovery,
+ * once at start, is the caller). */
 bool audit_tail_contains(const char *needle, size_t window)
 {
-	size_t n = strlen(needle);
 	bool found = false;
 	char *buf = malloc(window);
-	ssize_t got = -1;
-	off_t from;
 
 	if (!buf)
 		return false;
 	pthread_mutex_lock(&audit_lock);
-	from = file_end > (off_t)window ? file_end - (off_t)window : 0;
-	if (audit_fd >= 0)
-		got = pread(audit_fd, buf, (size_t)(file_end - from), from);
+	if (audit_kind == OUTPUT_FILE) {
+		found = logfile_tail_has(audit_fd, file_end, window, needle, buf);
+		if (!found && file_end < (off_t)window)
+			found = logfile_rotated_has(audit_path, needle, window - (size_t)file_end, buf);
+	}
 	pthread_mutex_unlock(&audit_lock);
-	if (got > 0)
-		found = memmem(buf, (size_t)got, needle, n) != NULL;
 	free(buf);
 	return found;
 }
 
-
-int audit_event_with(const char *event, pid_t pid, const char *reason,
-		     const struct audit_num *nums, size_t n)
+unsigned audit_outputs(const char **specs, unsigned long *lost, unsigned max)
 {
-	char buf[16 * 1024];	/* an attach event: exe and cmdline, escaped */
-	int len = audit_event_line(buf, sizeof(buf), event, pid, reason, nums, n);
-
-	return len < 0 ? len : audit_write(buf, (size_t)len, 0);
-}
-
-int audit_event_attach(const char *event, pid_t pid, uint64_t attach, const char *reason)
-{
-	struct audit_num num = { .key = "attach", .v = (long long)attach };
-
-	return audit_event_with(event, pid, reason, &num, attach ? 1 : 0);
-}
-
-int audit_event(const char *event, pid_t pid, const char *reason)
-{
-	return audit_event_with(event, pid, reason, NULL, 0);
+	if (!max)
+		return 0;
+	specs[0] = audit_path;
+	lost[0] = atomic_load_explicit(&audit_lost_total, memory_order_relaxed);
+	return 1 + outputs_list(specs + 1, lost + 1, max - 1);
 }

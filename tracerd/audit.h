@@ -10,13 +10,30 @@
 
 #include "audit_line.h"
 
-/* Open (creating 0600, parents 0700) PATH, or "-" for stdout. A torn last
- * line is cut away; its size is returned in *torn. 0 or -errno. */
+#define AUDIT_OUTPUTS_MAX 8	/* the primary and 7 copies (--log) */
+
+/* Open the primary output: PATH (created 0600, parents 0700), "-" for
+ * stdout, "journal" or "syslog". A torn last line is cut away; its size
+ * is returned in *torn. 0 or -errno. */
 int audit_open(const char *path, size_t *torn);
+/* A best-effort copy (outputs.h), added at start. 0 or -errno. */
+int audit_add_output(const char *spec);
+/* The primary and the copies closed. */
 void audit_close(void);
 
-/* Open the log's path again (after a rotation) and write to the new file
- * from now on; on failure, say so and keep the old one. 0 or -errno. */
+/* Built-in rotation of a file primary (before audit_open): max_size 0
+ * turns it off; keep rotated files, .1 the newest; max_age_days 0: none
+ * removed by age. */
+void audit_rotation(long long max_size, unsigned keep, unsigned max_age_days);
+
+/* The outputs, the primary first: each spec as given (a path, "-",
+ * "journal", "syslog") and the records it lost since start. How many
+ * were filled (at most max). Takes no lock: for `tracerd status`. */
+unsigned audit_outputs(const char **specs, unsigned long *lost, unsigned max);
+
+/* Open the log's path again (after an external rotation) and write to the
+ * new file from now on; on failure, say so and keep the old one. File
+ * copies too. 0 or -errno. */
 int audit_reopen(void);
 
 /* Claim room for the record of a creation before creating: 0 when the
@@ -32,8 +49,9 @@ void audit_unclaim(size_t n);
  * `lost-records` event. 0 or -errno. */
 int audit_write(const char *line, size_t len, size_t claim);
 
-/* Is needle in the last window bytes of the log? (false for stdout, or
- * when it cannot be read.) How recovery avoids writing a record twice. */
+/* Is needle in the last window bytes of the log, the file before its last
+ * rotation (.1) included? (false for stdout, a socket, or when it cannot
+ * be read.) How recovery avoids writing a record twice. */
 bool audit_tail_contains(const char *needle, size_t window);
 
 /* A daemon event: {"ts","event","pid"?,"reason"?}. pid <= 0: omitted. */

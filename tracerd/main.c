@@ -32,6 +32,7 @@
 #include "roots.h"
 #include "sdnotify.h"
 #include "stats.h"
+#include "syslogout.h"
 #include "target.h"
 #include "tidcache.h"
 #include "tracerd.h"
@@ -209,6 +210,27 @@ static void setup_notify(void)
 
 static struct activation act;	/* what a service manager passed us */
 
+/* The primary's rotation, the syslog facility, then the copies (each a
+ * file opened now, or a socket connected at its first line). */
+static int setup_outputs(const struct options *o)
+{
+	int r;
+
+	audit_rotation(o->log_max_size, o->log_keep, o->log_max_age);
+	if (o->syslog_facility >= 0)
+		syslogout_set_facility(o->syslog_facility);
+	for (unsigned i = 1; i < o->nlogs; i++) {
+		r = audit_add_output(o->logs[i]);
+		if (r == -EINVAL)
+			return log_error("cannot open the audit log copy '%s': not a regular file",
+					 o->logs[i]), r;
+		if (r < 0)
+			return log_error_errno(r, "cannot open the audit log copy '%s'", o->logs[i]);
+		log_info("audit log copy: %s", strcmp(o->logs[i], "-") == 0 ? "stdout" : o->logs[i]);
+	}
+	return 0;
+}
+
 static int setup_log(const struct options *o)
 {
 	char path[PATH_MAX], why[96];
@@ -222,6 +244,9 @@ static int setup_log(const struct options *o)
 	} else if ((r = options_default_log(path, sizeof(path))) < 0) {
 		return log_error_errno(r, "no default log path (set --log, XDG_STATE_HOME or HOME)");
 	}
+	r = setup_outputs(o);
+	if (r < 0)
+		return r;
 	r = audit_open(path, &torn);
 	if (r == -EINVAL)
 		return log_error("cannot open the audit log '%s': not a regular file", path), -EINVAL;

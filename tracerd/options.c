@@ -8,14 +8,31 @@
 #include <string.h>
 
 #include "options.h"
+#include "syslogout.h"
+
+/* getopt_long's codes of the log options: above any character */
+enum {
+	OPT_LOG_MAX_SIZE = 0x100,
+	OPT_LOG_KEEP,
+	OPT_LOG_MAX_AGE,
+	OPT_SYSLOG_FACILITY,
+};
 
 const char options_usage[] =
 	"Usage: tracerd [OPTIONS]\n"
 	"Supervise directory creation of programs run with LD_PRELOAD=libnotif.so.\n"
 	"\n"
 	"  --socket NAME     abstract socket name (default: $TRACERD_SOCKET, else tracerd-<euid>)\n"
-	"  --log PATH|-      audit log (default: $XDG_STATE_HOME/tracerd/audit.jsonl,\n"
+	"  --log PATH|-|journal|syslog\n"
+	"                    audit log output, up to 8 times: the first is the primary (a\n"
+	"                    record it refuses makes the call fail with EPERM), the others\n"
+	"                    best-effort copies (default: $XDG_STATE_HOME/tracerd/audit.jsonl,\n"
 	"                    else ~/.local/state/tracerd/audit.jsonl)\n"
+	"  --log-max-size SIZE  rotate the log file before it grows past SIZE (K, M, G;\n"
+	"                    default 64M; 0: never)\n"
+	"  --log-keep N      rotated files kept, .1 the newest (1-1000, default 5)\n"
+	"  --log-max-age DAYS  remove rotated files older than DAYS (1-36500; default: never)\n"
+	"  --syslog-facility NAME  the syslog output's facility (default authpriv)\n"
 	"  --allow DIR       allowed root, repeatable; given once, replaces the default /tmp\n"
 	"  --threads K       answering threads (1-64, default 4)\n"
 	"  --max-threads M   bound on threads added while all are stalled (K-256, default 64)\n"
@@ -60,6 +77,80 @@ static int num(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* SIZE: decimal bytes with an optional K, M or G (binary) suffix, 0 or
+ * from 4K (smaller would rotate at almost every record) to 1024G. 0 or -1:
+ * no sign, no space, nothing after the suffix, no overflow. */
+static int size_arg(const char *s, long long *out)
+{
+	unsigned long long k;
+	unsigned shift = 0;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	k = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || k > (1ULL << 40) >> shift || (k && k << shift < 4096))
+		return -1;
+	*out = (long long)(k << shift);
+	return 0;
+}
+
+/* One more --log: a path, "-", "journal" or "syslog", each at most once. */
+static int take_log(struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (!arg[0])
+		return bad(err, errlen, "--log needs a path, -, journal or syslog");
+	if (o->nlogs == OPTIONS_MAX_LOGS)
+		return bad(err, errlen, "at most %d --log outputs", OPTIONS_MAX_LOGS);
+	for (unsigned i = 0; i < o->nlogs; i++)
+		if (strcmp(o->logs[i], arg) == 0)
+			return bad(err, errlen, "--log '%s' given twice", arg);
+	o->logs[o->nlogs++] = arg;
+	o->log = o->logs[0];
+	return 0;
+}
+
+/* The rotation and syslog options. 0 or -EINVAL with err filled. */
+static int take_rotation(int c, struct options *o, const char *arg, char *err, size_t errlen)
+{
+	long k;
+
+	switch (c) {
+	case OPT_LOG_MAX_SIZE:
+		if (size_arg(arg, &o->log_max_size) < 0)
+			return bad(err, errlen, "--log-max-size needs 0 (no rotation) or a size from "
+				   "4K to 1024G, such as 64M (suffix K, M or G): '%s'", arg);
+		return 0;
+	case OPT_LOG_KEEP:
+		if (num(arg, 1, 1000, &k) < 0)
+			return bad(err, errlen, "--log-keep needs a number of files from 1 to 1000: "
+				   "'%s'", arg);
+		o->log_keep = (unsigned)k;
+		return 0;
+	case OPT_LOG_MAX_AGE:
+		if (num(arg, 1, 36500, &k) < 0)
+			return bad(err, errlen, "--log-max-age needs days from 1 to 36500: '%s'", arg);
+		o->log_max_age = (unsigned)k;
+		return 0;
+	default:
+		o->syslog_facility = syslogout_facility(arg);
+		if (o->syslog_facility < 0)
+			return bad(err, errlen, "--syslog-facility needs one of kern, user, mail, "
+				   "daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp, "
+				   "local0 to local7: '%s'", arg);
+		return 0;
+	}
+}
+
 /* What getopt_long could not take: a missing argument (':'), else an
  * unknown option. -EINVAL with err filled. */
 static int unknown(int c, char **argv, char *err, size_t errlen)
@@ -96,10 +187,12 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 		o->detach_at = optind - 1;
 		return 0;
 	case 'l':
-		if (!optarg[0])
-			return bad(err, errlen, "--log needs a path or -");
-		o->log = optarg;
-		return 0;
+		return take_log(o, optarg, err, errlen);
+	case OPT_LOG_MAX_SIZE:
+	case OPT_LOG_KEEP:
+	case OPT_LOG_MAX_AGE:
+	case OPT_SYSLOG_FACILITY:
+		return take_rotation(c, o, optarg, err, errlen);
 	case 'a':
 		if (o->nallow == OPTIONS_MAX_ALLOW)
 			return bad(err, errlen, "at most 64 --allow directories");
@@ -138,6 +231,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "log-max-size", required_argument, NULL, OPT_LOG_MAX_SIZE },
+		{ "log-keep", required_argument, NULL, OPT_LOG_KEEP },
+		{ "log-max-age", required_argument, NULL, OPT_LOG_MAX_AGE },
+		{ "syslog-facility", required_argument, NULL, OPT_SYSLOG_FACILITY },
 		{ "allow", required_argument, NULL, 'a' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-threads", required_argument, NULL, 'm' },
@@ -155,6 +252,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	memset(o, 0, sizeof(*o));
 	o->threads = 4;
 	o->idle_exit = -1;
+	o->log_max_size = OPTIONS_LOG_MAX_SIZE;
+	o->log_keep = 5;
+	o->syslog_facility = -1;
 	o->socket = getenv("TRACERD_SOCKET");
 	opterr = 0;
 	optind = 0;	/* a full reset: parse may run more than once */

@@ -5,10 +5,18 @@
 #include <stddef.h>
 
 #define OPTIONS_MAX_ALLOW 64
+#define OPTIONS_MAX_LOGS 8	/* --log: the primary and 7 copies */
+#define OPTIONS_LOG_MAX_SIZE (64LL << 20)	/* --log-max-size's default */
 
 struct options {
 	const char *socket;		/* --socket, else $TRACERD_SOCKET, else NULL */
-	const char *log;		/* --log, NULL for the default */
+	const char *log;		/* the first --log (the primary), NULL: the default */
+	const char *logs[OPTIONS_MAX_LOGS];	/* every --log: a path, "-", "journal", "syslog" */
+	unsigned nlogs;
+	long long log_max_size;		/* --log-max-size in bytes, 0: no rotation */
+	unsigned log_keep;		/* --log-keep: rotated files kept */
+	unsigned log_max_age;		/* --log-max-age in days, 0: no pruning by age */
+	int syslog_facility;		/* --syslog-facility's code, -1: the default */
 	const char *allow[OPTIONS_MAX_ALLOW];
 	unsigned nallow;
 	unsigned threads;

@@ -24,18 +24,25 @@ UNIT_SRC_journal := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c 
 UNIT_LDFLAGS_journal := -pthread
 
 # tracerd's parts
+# the audit log's outputs (journal, syslog) and its file work (rotation)
+AUDIT_OUT_SRC  := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c tracerd/jread.c \
+		  tracerd/json.c tracerd/log.c
+AUDIT_FILE_SRC := tracerd/audit_event.c tracerd/outputs.c tracerd/rotate.c tracerd/logfile.c \
+		  tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c tracerd/jread.c \
+		  tracerd/json.c
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 UNIT_SRC_jread   := tracerd/jread.c tracerd/json.c
 UNIT_SRC_policy  := tracerd/policy.c
-UNIT_SRC_options := tracerd/options.c
-UNIT_SRC_audit   := tracerd/audit.c tracerd/audit_line.c tracerd/json.c tracerd/log.c tracerd/policy.c \
-		    tracerd/stats.c common/syscalls.c tests/unit/jsoncheck.c
+UNIT_SRC_options := tracerd/options.c $(AUDIT_OUT_SRC)
+UNIT_LDFLAGS_options := -pthread
+UNIT_SRC_audit   := tracerd/audit.c tracerd/audit_line.c tracerd/log.c tracerd/policy.c \
+		    tracerd/stats.c common/syscalls.c tests/unit/jsoncheck.c $(AUDIT_FILE_SRC)
 UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write -Wl,--wrap=fallocate
 UNIT_SRC_target  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
 UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
 UNIT_SRC_rejects := tracerd/rejects.c tracerd/pool.c tracerd/audit.c tracerd/audit_line.c \
-		    tracerd/json.c \
+		    $(AUDIT_FILE_SRC) \
 		    tracerd/log.c tracerd/policy.c tracerd/stats.c common/syscalls.c \
 		    tests/unit/jsoncheck.c
 UNIT_LDFLAGS_rejects := -pthread
