@@ -26,6 +26,7 @@
 #include "fdutil.h"
 #include "hooks.h"
 #include "log.h"
+#include "logcmd.h"
 #include "loop.h"
 #include "options.h"
 #include "program.h"
@@ -357,6 +358,8 @@ int main(int argc, char **argv)
 	struct options o;
 	int fd, r;
 
+	if (argc > 1 && strcmp(argv[1], "log") == 0)
+		return logcmd_main(argc - 1, argv + 1);
 	r = parse(argc, argv, &o, name, shown, sizeof(shown));
 	if (r >= 0)
 		return r;
