@@ -33,13 +33,12 @@
 #include "roots.h"
 #include "sdnotify.h"
 #include "stats.h"
+#include "statuscmd.h"
 #include "syslogout.h"
 #include "target.h"
 #include "tidcache.h"
 #include "tracerd.h"
 #include "upgrade.h"
-
-#define TRACERD_VERSION "0.1.0"
 
 /* libnotif.so stays inert in a process that defines this. */
 const char tracerd_marker[] __attribute__((visibility("default"))) = "tracerd";
@@ -358,6 +357,8 @@ int main(int argc, char **argv)
 	struct options o;
 	int fd, r;
 
+	if (argc > 1 && strcmp(argv[1], "status") == 0)
+		return statuscmd_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "log") == 0)
 		return logcmd_main(argc - 1, argv + 1);
 	r = parse(argc, argv, &o, name, shown, sizeof(shown));

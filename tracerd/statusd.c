@@ -184,7 +184,7 @@ static unsigned programs_lines(struct text *t, unsigned *total)
 	if (!l)
 		return 0;
 	n = listener_snapshot(l, LIST_MAX, total);
-	while (listed < n && program_line(t, &l[listed]))
+	while (listed < n && program_line(t, &l[n - 1 - listed]))	/* oldest first */
 		listed++;
 	return listed;
 }
