@@ -58,6 +58,8 @@ static struct {
 	off_t retry_at;		/* after a failed rotation: not before this size */
 } rot = { .keep = 5 };
 
+static int primary_locked(const char *line, size_t len);
+
 /* Only a regular file, never through a symlink, never blocking on open
  * (a FIFO would); -EINVAL for anything that is not a regular file. */
 static int open_log(void)
@@ -177,6 +179,7 @@ int audit_open(const char *path, size_t *torn)
 
 int audit_add_output(const char *spec)
 {
+	outputs_set_primary(primary_locked);
 	return outputs_add(spec);
 }
 
@@ -324,7 +327,9 @@ static void maybe_rotate_locked(size_t len)
 	rot.retry_at = file_end + rot.max_size / 16 + 1;
 }
 
-int audit_primary_locked(const char *line, size_t len)
+/* A line to the primary, with the lock held: rotated first when due,
+ * counted when it is a record. 0 or -errno. */
+static int primary_locked(const char *line, size_t len)
 {
 	int r;
 
@@ -349,7 +354,7 @@ static int flush_lost_locked(void)
 	json_key_cstr(&j, "event", "lost-records");
 	json_key_int(&j, "count", (long long)audit_lost);
 	n = json_end(&j);
-	r = audit_primary_locked(buf, (size_t)n);
+	r = primary_locked(buf, (size_t)n);
 	if (r == 0) {
 		audit_lost = 0;
 		outputs_copy_locked(buf, (size_t)n);
@@ -367,7 +372,7 @@ int audit_write(const char *line, size_t len, size_t claim)
 	(void)reserve_locked(0);
 	r = flush_lost_locked();
 	if (r == 0)
-		r = audit_primary_locked(line, len);
+		r = primary_locked(line, len);
 	if (r < 0) {
 		audit_lost++;
 		atomic_fetch_add_explicit(&audit_lost_total, 1, memory_order_relaxed);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
+#include "audit_line.h"
 #include "fdutil.h"
 #include "journal.h"
 #include "log.h"
@@ -29,8 +29,14 @@ struct copy {
 	unsigned long unsaid;	/* lost and not yet told by an event */
 };
 
-static struct copy copies[AUDIT_OUTPUTS_MAX - 1];
+static struct copy copies[OUTPUTS_COPIES_MAX];
 static atomic_uint ncopies;
+static outputs_primary_fn *primary;
+
+void outputs_set_primary(outputs_primary_fn *fn)
+{
+	primary = fn;
+}
 
 enum output_kind outputs_kind(const char *spec)
 {
@@ -115,7 +121,7 @@ int outputs_add(const char *spec)
 	unsigned n = atomic_load(&ncopies);
 	struct copy *c = &copies[n];
 
-	if (n >= AUDIT_OUTPUTS_MAX - 1)
+	if (n >= OUTPUTS_COPIES_MAX)
 		return -E2BIG;
 	if (strlen(spec) >= sizeof(c->spec))
 		return -ENAMETOOLONG;
@@ -163,7 +169,8 @@ static int tell_lost(struct copy *c)
 	log_info("audit log copy '%s' works again; %lu records did not reach it", c->spec,
 		 c->unsaid);
 	c->unsaid = 0;
-	(void)audit_primary_locked(buf, (size_t)n);
+	if (primary)
+		(void)primary(buf, (size_t)n);
 	for (unsigned i = 0; i < count; i++) {
 		if (&copies[i] != c && outputs_send(copies[i].kind, copies[i].fd, buf,
 						    (size_t)n) < 0)

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#define OUTPUTS_COPIES_MAX 7	/* with the primary, 8 --log */
+
 enum output_kind {
 	OUTPUT_FILE,	/* a path: a regular file, appended */
 	OUTPUT_STDOUT,	/* "-" */
@@ -45,8 +47,9 @@ unsigned outputs_list(const char **specs, unsigned long *lost, unsigned max);
 
 void outputs_close(void);
 
-/* audit.c, with its lock held: a line to the primary only (the event
- * that names a copy goes there too). 0 or -errno. */
-int audit_primary_locked(const char *line, size_t len);
+/* How the event that names a copy reaches the primary (audit.c's writer,
+ * called with its lock held). 0 or -errno. */
+typedef int outputs_primary_fn(const char *line, size_t len);
+void outputs_set_primary(outputs_primary_fn *fn);
 
 #endif

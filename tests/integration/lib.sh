@@ -532,7 +532,8 @@ import json, re, sys
 ts = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|\+00:00)$")
 need = ["ts", "pid", "tid", "uid", "exe", "comm", "cwd", "syscall", "path",
         "resolved", "mode", "decision", "errno"]
-events = {"start", "stop", "attach", "detach", "reject", "reject-summary", "lost", "lost-records"}
+events = {"start", "stop", "attach", "detach", "reject", "reject-summary", "lost", "lost-records",
+          "rotate"}
 bad = 0
 with open(sys.argv[1], "rb") as fh:
     data = fh.read()
