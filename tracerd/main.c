@@ -29,6 +29,7 @@
 #include "logcmd.h"
 #include "loop.h"
 #include "options.h"
+#include "policycmd.h"
 #include "program.h"
 #include "roots.h"
 #include "sdnotify.h"
@@ -361,6 +362,8 @@ int main(int argc, char **argv)
 		return statuscmd_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "log") == 0)
 		return logcmd_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "policy") == 0)
+		return policycmd_main(argc - 1, argv + 1);
 	r = parse(argc, argv, &o, name, shown, sizeof(shown));
 	if (r >= 0)
 		return r;
