@@ -9,6 +9,7 @@
 # rule to make target"), never a test that quietly vanishes.
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
 	      sdnotify activation rejects procparse
+UNIT_TESTS += progparse
 UNIT_TESTS += jread
 UNIT_TESTS += journal
 
@@ -19,6 +20,7 @@ UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
 UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
 UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl -pthread
 UNIT_SRC_procparse := shim/procparse.c
+UNIT_SRC_progparse := tracerd/progparse.c
 UNIT_SRC_journal := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c \
 		    tracerd/jread.c tracerd/json.c tracerd/log.c
 UNIT_LDFLAGS_journal := -pthread
