@@ -66,37 +66,49 @@ bool logfile_is_record(const char *line, size_t len)
 	return !((size_t)(end - q) >= sizeof(ev) - 1 && memcmp(q, ev, sizeof(ev) - 1) == 0);
 }
 
-/* Lines are cut at '\n'; one longer than the buffer is a record when its
- * start says so. */
+/* Where the line going on at at ends (past its '\n'), or -1 at the end
+ * of the file. */
+static off_t line_end(int fd, off_t at, char *buf, size_t cap)
+{
+	ssize_t n;
+	char *nl;
+
+	while ((n = pread(fd, buf, cap, at)) > 0) {
+		nl = memchr(buf, '\n', (size_t)n);
+		if (nl)
+			return at + (nl - buf) + 1;
+		at += n;
+	}
+	return -1;
+}
+
+/* Each read starts at a line's start; a line longer than the buffer is
+ * a record when its start says so. A torn last line is not counted. */
 unsigned long logfile_count_records(int fd)
 {
 	static char buf[64 * 1024];	/* at start, or under the audit lock */
 	unsigned long count = 0;
-	size_t have = 0;
 	off_t at = 0;
 	ssize_t n;
 
-	while ((n = pread(fd, buf + have, sizeof(buf) - have, at)) > 0) {
-		size_t len = have + (size_t)n, from = 0;
+	while ((n = pread(fd, buf, sizeof(buf), at)) > 0) {
+		size_t from = 0;
 		char *nl;
 
-		at += n;
-		while ((nl = memchr(buf + from, '\n', len - from))) {
+		while ((nl = memchr(buf + from, '\n', (size_t)n - from))) {
 			count += logfile_is_record(buf + from, (size_t)(nl - buf - from) + 1);
 			from = (size_t)(nl - buf) + 1;
 		}
-		if (from == 0 && len == sizeof(buf)) {
-			count += logfile_is_record(buf, len);	/* a huge line: skip it */
-			while ((n = pread(fd, buf, sizeof(buf), at)) > 0 &&
-			       !(nl = memchr(buf, '\n', (size_t)n)))
-				at += n;
-			if (n <= 0)
+		if (from == 0 && (size_t)n < sizeof(buf))
+			break;
+		if (from == 0) {
+			count += logfile_is_record(buf, (size_t)n);
+			at = line_end(fd, at + n, buf, sizeof(buf));
+			if (at < 0)
 				break;
-			at += nl - buf + 1;
-			len = from = 0;
+			continue;
 		}
-		have = len - from;
-		memmove(buf, buf + from, have);
+		at += (off_t)from;
 	}
 	return count;
 }

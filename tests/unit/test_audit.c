@@ -294,5 +294,5 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests_name("audit record", tests, NULL, NULL);
 
-	return failed + audit_file_run();
+	return failed + audit_file_run() + audit_rotate_run();
 }

@@ -19,10 +19,8 @@
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __real_write(int fd, const void *buf, size_t n);
 
-static struct {
-	int fd;		/* the fd to fail, -1: none */
-	int fail;	/* 1: ENOSPC, 2: write half, then ENOSPC-like short */
-} inject = { -1, 0 };
+/* fd: the fd to fail, -1: none; fail 1: ENOSPC, 2: write half (short) */
+struct audit_inject inject = { -1, 0 };
 
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
@@ -36,7 +34,7 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
 }
 
 /* A filesystem with room up to this offset of the log (-1: plenty). */
-static off_t falloc_room = -1;
+off_t falloc_room = -1;
 
 int __wrap_fallocate(int fd, int mode, off_t off, off_t len);
 int __real_fallocate(int fd, int mode, off_t off, off_t len);

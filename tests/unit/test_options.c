@@ -184,6 +184,81 @@ static void test_flags(void **state)
 }
 
 /* Usage errors name what was wrong (main turns -EINVAL into exit 2). */
+/* --log repeatable: the first is the primary, up to 8, each once. */
+static void test_logs(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--log", "/a", "--log", "journal", "--log", "syslog", "--log", "-"), 0);
+	assert_int_equal(o.nlogs, 4);
+	assert_string_equal(o.log, "/a");
+	assert_string_equal(o.logs[1], "journal");
+	assert_string_equal(o.logs[3], "-");
+	assert_int_equal(PARSE("--log", "1", "--log", "2", "--log", "3", "--log", "4", "--log", "5",
+			       "--log", "6", "--log", "7", "--log", "8"), 0);
+	assert_int_equal(o.nlogs, 8);
+	assert_int_equal(PARSE("--log", "1", "--log", "2", "--log", "3", "--log", "4", "--log", "5",
+			       "--log", "6", "--log", "7", "--log", "8", "--log", "9"), -EINVAL);
+	assert_non_null(strstr(err, "at most 8 --log"));
+	assert_int_equal(PARSE("--log", "journal", "--log", "journal"), -EINVAL);
+	assert_non_null(strstr(err, "'journal' given twice"));
+}
+
+/* SIZE: K, M, G (binary), 0 off, 4K to 1024G; anything else refused. */
+static void test_log_max_size(void **state)
+{
+	static const struct { const char *arg; long long v; } good[] = {
+		{ "0", 0 }, { "4096", 4096 }, { "4K", 4096 }, { "64k", 65536 },
+		{ "64M", 64LL << 20 }, { "1G", 1LL << 30 }, { "1024G", 1LL << 40 },
+		{ "1099511627776", 1LL << 40 },
+	};
+	static const char *const bad_sizes[] = { "12Q", "-5", "+5", " 5", "5 ", "", "K", "4095",
+		"1K", "64MB", "64M2", "1025G", "1099511627777", "99999999999999999999",
+		"18446744073709551616K", "0x10", "4.5M" };
+
+	(void)state;
+	assert_int_equal(parse_v((const char *const[]){ NULL }), 0);
+	assert_int_equal(o.log_max_size, 64LL << 20);
+	assert_int_equal(o.log_keep, 5);
+	assert_int_equal(o.log_max_age, 0);
+	assert_int_equal(o.syslog_facility, -1);
+	assert_int_equal(o.nlogs, 0);
+	for (size_t i = 0; i < UNIT_LEN(good); i++) {
+		assert_int_equal(PARSE("--log-max-size", good[i].arg), 0);
+		assert_true(o.log_max_size == good[i].v);
+	}
+	for (size_t i = 0; i < UNIT_LEN(bad_sizes); i++) {
+		if (PARSE("--log-max-size", bad_sizes[i]) != -EINVAL)
+			fail_msg("--log-max-size '%s' accepted", bad_sizes[i]);
+		assert_non_null(strstr(err, "--log-max-size needs"));
+	}
+}
+
+static void test_log_keep_age_facility(void **state)
+{
+	static const char *const bad_keep[] = { "0", "1001", "-1", "", "5x", "99999999999999999999" };
+	static const char *const bad_age[] = { "0", "36501", "-1", "", "5x", "99999999999999999999" };
+
+	(void)state;
+	assert_int_equal(PARSE("--log-keep", "1", "--log-max-age", "30"), 0);
+	assert_int_equal(o.log_keep, 1);
+	assert_int_equal(o.log_max_age, 30);
+	assert_int_equal(PARSE("--log-keep", "1000", "--log-max-age", "36500"), 0);
+	assert_int_equal(o.log_keep, 1000);
+	for (size_t i = 0; i < UNIT_LEN(bad_keep); i++) {
+		assert_int_equal(PARSE("--log-keep", bad_keep[i]), -EINVAL);
+		assert_non_null(strstr(err, "--log-keep needs"));
+		assert_int_equal(PARSE("--log-max-age", bad_age[i]), -EINVAL);
+		assert_non_null(strstr(err, "--log-max-age needs"));
+	}
+	assert_int_equal(PARSE("--syslog-facility", "local3"), 0);
+	assert_int_equal(o.syslog_facility, 19 << 3);
+	assert_int_equal(PARSE("--syslog-facility", "authpriv"), 0);
+	assert_int_equal(o.syslog_facility, 10 << 3);
+	assert_int_equal(PARSE("--syslog-facility", "bogus"), -EINVAL);
+	assert_non_null(strstr(err, "--syslog-facility needs one of"));
+	assert_int_equal(PARSE("--syslog-facility", ""), -EINVAL);
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -306,6 +381,9 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_logs),
+		cmocka_unit_test(test_log_max_size),
+		cmocka_unit_test(test_log_keep_age_facility),
 		cmocka_unit_test(test_allow),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_max_threads),
