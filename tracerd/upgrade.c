@@ -90,7 +90,9 @@ int upgrade_exec(int socket_fd)
 			fds[n++] = inflight_cur.fd;
 			strcat(strcat(names, ":"), inflight_cur.name);
 		}
-		struct audit_num progs = { .key = "programs", .v = (long long)(n - 1) };
+		/* the listeners only: not the socket, nor the in-flight table */
+		struct audit_num progs = { .key = "programs",
+					   .v = (long long)(n - 1 - (inflight_cur.hdr ? 1 : 0)) };
 
 		(void)audit_event_with("stop", getpid(), "upgrade: tracerd runs its binary again",
 				       &progs, 1);

@@ -132,6 +132,14 @@ test_no_cmdline() {
 	! grep -qF secret-arg "$TRACERD_LOG" || fail "the command line is in the log"
 }
 
+# SIGUSR2: the stop event of the upgrade counts the programs (none here),
+# not the in-flight table handed over with them
+test_upgrade_stop() {
+	kill -USR2 "$TRACERD_PID"
+	poll eval '[ "$(audit_count event=start)" -ge 2 ]' || fail "no start after SIGUSR2"
+	expect_record event=stop reason^=upgrade programs=0
+}
+
 test_nobody_attach() {
 	local line
 	mkdir -p "$IN/wd"
@@ -200,6 +208,7 @@ wait "$GBG" 2>/dev/null
 start_tracerd --no-cmdline || exit 1
 LOGS+=("$TRACERD_LOG")
 t "--no-cmdline: no command line in the log; exe, cwd, uid still there" test_no_cmdline
+t "upgrade (SIGUSR2): its stop event says programs 0 with none attached" test_upgrade_stop
 stop_tracerd
 
 start_tracerd --as-nobody || exit 1
