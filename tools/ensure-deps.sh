@@ -15,6 +15,7 @@ command -v tar >/dev/null || need+=(tar)
 [ -x /usr/bin/python3 ] || need+=(python3)
 command -v groff >/dev/null || need+=(groff-base)	# man-lint
 command -v man >/dev/null || need+=(man-db)		# man -l in man-lint and t-install
+command -v logrotate >/dev/null || need+=(logrotate)	# t-rotate: examples/logrotate.conf
 [ ${#need[@]} -eq 0 ] && exit 0
 cmd="apt-get update && apt-get install -y ${need[*]}"
 if [ "$(id -u)" -ne 0 ]; then

@@ -6,7 +6,8 @@
 # and each file after the oldest starts with a `rotate` event whose
 # "records" is the number of records of the file before it. --log-keep
 # removes the oldest (left-overs of a larger keep too). `mv` of the log then
-# SIGUSR1, and SIGHUP: the next records land in the new file. A copy on a
+# SIGUSR1, and SIGHUP, and the shipped examples/logrotate.conf run by the
+# real logrotate: the next records land in the new file. A copy on a
 # full tmpfs loses records without changing an answer, and once it has room
 # again a lost-records event names it, in both outputs. Hostile options:
 # each a clear error, exit 2.
@@ -117,6 +118,29 @@ reopen_after_mv() {
 	[ "$(stat -c %a "$TRACERD_LOG")" = 600 ] || fail "the new log is not 0600"
 }
 
+# the shipped examples/logrotate.conf, run by the real logrotate with the
+# log's path put in and its postrotate's `systemctl --user kill` made a
+# kill of this tracerd: the old records in .1, the next in a new 0600 log
+test_logrotate() {
+	local before
+	command -v logrotate >/dev/null || skip logrotate "logrotate is not installed"
+	sed -e "s|^~/.local/state/tracerd/audit.jsonl |$TRACERD_LOG |" \
+		-e "s|systemctl --user kill --signal=SIGUSR1 tracerd.service|kill -USR1 $TRACERD_SIGPID|" \
+		"$TOP/examples/logrotate.conf" >"$T/logrotate.conf"
+	grep -q "^$TRACERD_LOG {" "$T/logrotate.conf" || fail "the example names no log path to put ours in"
+	sup mkdir "$IN/lr-before"
+	before=$(grep -c "reopened the audit log" "$TRACERD_ERR" || true)
+	logrotate -f --state "$T/state" "$T/logrotate.conf" >&2 || fail "logrotate failed"
+	[ -f "$TRACERD_LOG.1" ] || fail "logrotate made no $TRACERD_LOG.1"
+	poll [ "$(grep -c "reopened the audit log" "$TRACERD_ERR")" -gt "$before" ] ||
+		fail "tracerd did not reopen after logrotate's postrotate"
+	sup mkdir "$IN/lr-after"
+	expect_record path="$IN/lr-after" decision=emulated
+	TRACERD_LOG=$TRACERD_LOG.1 expect_record path="$IN/lr-before"
+	TRACERD_LOG=$TRACERD_LOG.1 expect_no_record path="$IN/lr-after"
+	[ "$(stat -c %a "$TRACERD_LOG")" = 600 ] || fail "the new log is not 0600"
+}
+
 test_sigusr1() { reopen_after_mv USR1; }
 test_sighup() { reopen_after_mv HUP; }
 
@@ -198,6 +222,7 @@ stop_tracerd
 start_tracerd || exit 1
 t "mv then SIGUSR1: the next records land in the new file" test_sigusr1
 t "mv then SIGHUP: the next records land in the new file" test_sighup
+t "examples/logrotate.conf with the real logrotate" test_logrotate
 stop_tracerd
 
 COPYFS=$WORK/copyfs
