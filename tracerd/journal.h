@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "journal_fmt.h"
+
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 /* Send one line (a record or an event exactly as written to the file,
@@ -20,17 +22,7 @@ int journal_send(const char *line, size_t len);
 /* Close the socket (the next send opens one again). */
 void journal_close(void);
 
-/* The syslog severity of a line: 4 (warning) for decision "error", 5
- * (notice) for "denied", 6 (info) for anything else (emulated, events). */
-int journal_priority(const char *line, size_t len);
-
-/* The parts, for tests and the fuzz target. */
-
-/* The native-protocol payload for line into buf: its length; -EINVAL
- * (not a flat JSON object) or -ENOSPC (cap too small: journal_cap(len)
- * always suffices). */
-ssize_t journal_encode(const char *line, size_t len, char *buf, size_t cap);
-size_t journal_cap(size_t len);
+/* The parts, for tests. */
 
 /* Send payload on a datagram socket fd, to path (NULL: fd is connected);
  * when the socket refuses it as too big (EMSGSIZE, ENOBUFS), through a

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "journal.h"
+#include "journal_fmt.h"
 #include "jread.h"
 #include "json.h"
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
-#include "journal.h"
+#include "journal_fmt.h"
 #include "syslogout.h"
 
 #define SYSLOG_CAP_EXTRA 64	/* <PRI>, the time stamp, tag and pid */

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "fuzz.h"
-#include "journal.h"
+#include "journal_fmt.h"
 #include "jread.h"
 #include "syslogout.h"
 
