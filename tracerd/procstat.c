@@ -19,7 +19,7 @@ int procstat_starttime(const char *buf, size_t n, unsigned long long *ticks)
 	if (!p)
 		return -EINVAL;
 	while (p < end && field < STARTTIME_AFTER_COMM) {
-		if (*p++ != ' ')
+		if (*p++ != ' ' || p == end || *p == ' ')	/* no empty field */
 			return -EINVAL;
 		field++;
 		if (field == STARTTIME_AFTER_COMM)
