@@ -9,6 +9,7 @@
 # rule to make target"), never a test that quietly vanishes.
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
 	      sdnotify activation rejects procparse
+UNIT_TESTS += policyfile
 UNIT_TESTS += statusread
 UNIT_TESTS += progparse
 UNIT_TESTS += jread
@@ -37,6 +38,9 @@ AUDIT_FILE_SRC := tracerd/audit_event.c tracerd/outputs.c tracerd/rotate.c trace
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 UNIT_SRC_jread   := tracerd/jread.c tracerd/json.c
 UNIT_SRC_policy  := tracerd/policy.c
+UNIT_SRC_policyfile := tracerd/policyfile.c tracerd/policyset.c tracerd/ident.c tracerd/whatif.c \
+		       tracerd/suggest.c tracerd/policylog.c tracerd/policypath.c tracerd/jread.c \
+		       tracerd/json.c
 UNIT_SRC_options := tracerd/options.c $(AUDIT_OUT_SRC)
 UNIT_LDFLAGS_options := -pthread
 UNIT_SRC_audit   := tracerd/audit.c tracerd/audit_line.c tracerd/log.c tracerd/policy.c \
