@@ -31,11 +31,6 @@
 #define OUTPUTS_MAX 16
 #define SEND_MS 500		/* a client that does not read is dropped */
 
-/* The log outputs (audit.h, once the log issue's outputs are in this
- * build); without them the answer lists none. */
-unsigned audit_outputs(const char **specs, unsigned long *lost, unsigned max)
-	__attribute__((weak));
-
 static uint64_t started_us, started_ms;
 
 void statusd_start(void)
@@ -121,7 +116,7 @@ static unsigned outputs_lines(struct text *t)
 {
 	const char *specs[OUTPUTS_MAX];
 	unsigned long lost[OUTPUTS_MAX];
-	unsigned n = audit_outputs ? audit_outputs(specs, lost, OUTPUTS_MAX) : 0;
+	unsigned n = audit_outputs(specs, lost, OUTPUTS_MAX);
 	struct jbuf j;
 
 	for (unsigned i = 0; i < n; i++) {
