@@ -248,18 +248,19 @@ static int close_object(struct jr_line *l, struct in *in)
 	return l->state == JR_DONE ? 0 : -EINVAL;
 }
 
-/* A key, unique in the line, and its colon. 0 or -1. */
+/* A key, unique in the line, and its colon, into m. 0 or -1. */
 static int key(struct jr_line *l, struct in *in, struct jr_member *m)
 {
-	struct out ko = { .buf = m->key, .cap = sizeof(m->key) };
+	char k[JR_KEY_MAX] = "";
+	struct out ko = { .buf = k, .cap = sizeof(k) };
 
-	if (string(in, &ko) < 0 || ko.cut || l->nkeys == JR_KEYS_MAX ||
-	    strlen(m->key) != ko.len)
+	if (string(in, &ko) < 0 || ko.cut || l->nkeys == JR_KEYS_MAX || strlen(k) != ko.len)
 		return -1;
 	for (unsigned i = 0; i < l->nkeys; i++)
-		if (strcmp(l->keys[i], m->key) == 0)
+		if (strcmp(l->keys[i], k) == 0)
 			return -1;
-	memcpy(l->keys[l->nkeys++], m->key, sizeof(m->key));
+	memcpy(l->keys[l->nkeys++], k, sizeof(k));
+	memcpy(m->key, k, sizeof(k));
 	ws(in);
 	if (in->p >= in->end || *in->p++ != ':')
 		return -1;
