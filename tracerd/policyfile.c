@@ -163,8 +163,9 @@ static int take_option(struct policyset *s, unsigned ln, struct rule *r, const c
 	static const char *const names[] = { "errno=", "exe=", "if-exists" };
 	unsigned i;
 
+	/* errno= and exe= are prefixes, if-exists the whole word */
 	for (i = 0; i < 3; i++)
-		if (strncmp(w, names[i], strlen(names[i])) == 0 && (i < 2 || !w[9]))
+		if (i < 2 ? strncmp(w, names[i], strlen(names[i])) == 0 : strcmp(w, names[i]) == 0)
 			break;
 	if (i == 3)
 		return policy_msg(s, true, ln, "unknown option '%s' (errno=NAME, exe=PATH or "
