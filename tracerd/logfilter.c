@@ -15,20 +15,16 @@ int logfilter_under(struct logfilter *f, const char *dir)
 	d = malloc(n + 1);
 	if (!d)
 		return -ENOMEM;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-
-		while (j < n && dir[j] == '/')
-			j++;
-		i = j;
-		while (j < n && dir[j] != '/')
-			j++;
+	for (size_t i = 0, j; i < n; i = j) {
+		while (i < n && dir[i] == '/')
+			i++;
+		for (j = i; j < n && dir[j] != '/'; j++)
+			;
 		if (j == i || (j - i == 1 && dir[i] == '.'))
 			continue;	/* "//" or "/./" */
 		d[o++] = '/';
 		memcpy(d + o, dir + i, j - i);
 		o += j - i;
-		i = j;
 	}
 	if (o == 0)
 		d[o++] = '/';

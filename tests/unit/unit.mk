@@ -12,6 +12,7 @@ UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit ta
 UNIT_TESTS += policyfile
 UNIT_TESTS += statusread
 UNIT_TESTS += progparse
+UNIT_TESTS += logcmd
 UNIT_TESTS += jread
 UNIT_TESTS += journal
 
@@ -24,6 +25,9 @@ UNIT_SRC_handoff  := shim/handoff.c common/sockname.c common/wire.c
 UNIT_LDFLAGS_handoff := -Wl,--wrap=prctl -pthread
 UNIT_SRC_procparse := shim/procparse.c
 UNIT_SRC_progparse := tracerd/progparse.c
+UNIT_SRC_logcmd := tracerd/logtime.c tracerd/logrec.c tracerd/logfilter.c tracerd/logcmd_opts.c \
+		   tracerd/logesc.c tracerd/logtable.c tracerd/logsummary.c tracerd/logcount.c \
+		   tracerd/jread.c tracerd/json.c
 UNIT_SRC_journal := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c \
 		    tracerd/jread.c tracerd/json.c tracerd/log.c
 UNIT_LDFLAGS_journal := -pthread
