@@ -22,6 +22,7 @@ FUZZ_ALL          += statusread
 FUZZ_ALL          += journal
 FUZZ_ALL          += progparse
 FUZZ_ALL          += policyfile
+FUZZ_ALL          += logread
 FUZZ_TARGETS      ?= $(FUZZ_ALL)
 FUZZ_CFLAGS        = -std=gnu11 $(WARN) -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
 		     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -38,6 +39,9 @@ FUZZ_SRC_status  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ide
 		    tracerd/log.c
 FUZZ_SRC_jsonl   := run/jsonl.c run/summary.c tracerd/json.c tracerd/jread.c tests/unit/jsoncheck.c
 FUZZ_SRC_procparse := shim/procparse.c
+FUZZ_SRC_logread := tracerd/logrec.c tracerd/logfilter.c tracerd/logtable.c tracerd/logesc.c \
+		    tracerd/logsummary.c tracerd/logcount.c tracerd/logtime.c tracerd/jread.c \
+		    tracerd/json.c tests/unit/jsoncheck.c
 FUZZ_SRC_policyfile := tracerd/policyfile.c tracerd/policyset.c tracerd/ident.c
 FUZZ_SRC_journal := tracerd/journal_fmt.c tracerd/syslogout.c tracerd/jread.c tracerd/json.c
 FUZZ_SRC_progparse := tracerd/progparse.c
