@@ -90,7 +90,7 @@ int logfiles_of(const char *path, struct logfiles *ret)
 	int r = dir ? scan(slash == path ? "/" : dir, slash ? slash + 1 : path, &s, &n) : -ENOMEM;
 
 	memset(ret, 0, sizeof(*ret));
-	if (r == 0)
+	if (r == 0 && n > 1)
 		qsort(s, n, sizeof(*s), older_first);
 	for (size_t i = 0; i < n; i++)
 		if (r == 0)
