@@ -20,6 +20,7 @@ enum {
 
 const char options_usage[] =
 	"Usage: tracerd [OPTIONS]\n"
+	"       tracerd log|status|policy ...\n"
 	"Supervise directory creation of programs run with LD_PRELOAD=libnotif.so.\n"
 	"\n"
 	"  --socket NAME     abstract socket name (default: $TRACERD_SOCKET, else tracerd-<euid>)\n"
@@ -45,7 +46,12 @@ const char options_usage[] =
 	"  --help            show this help\n"
 	"  --version         show the version\n"
 	"\n"
-	"Exit status: 0 clean stop, 1 runtime failure, 2 usage error, 3 socket already served.\n";
+	"Exit status: 0 clean stop, 1 runtime failure, 2 usage error, 3 socket already served.\n"
+	"\n"
+	"Subcommands (each with --help):\n"
+	"  log [OPTIONS] [FILE]...        read and query the audit log\n"
+	"  status [--socket NAME] [--json]  ask the running tracerd how it is\n"
+	"  policy check|suggest|what-if   check a policy file, learn one from a log\n";
 
 __attribute__((format(printf, 3, 4)))
 static int bad(char *err, size_t errlen, const char *fmt, ...)
