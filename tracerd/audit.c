@@ -287,9 +287,12 @@ static void give_back_room(void)
 static int rotate_locked(size_t len)
 {
 	char tmp[PATH_MAX + 16], buf[256];
-	struct audit_num num = { .key = "records", .v = (long long)rot.records };
+	struct audit_num nums[] = {
+		{ .key = "records", .v = (long long)rot.records },
+		{ .key = "schema", .v = AUDIT_SCHEMA },	/* a file read alone says it too */
+	};
 	off_t room = reserve_off ? 0 : (off_t)(claimed + len + sizeof(buf));
-	int n = audit_event_line(buf, sizeof(buf), "rotate", 0, NULL, &num, 1), r;
+	int n = audit_event_line(buf, sizeof(buf), "rotate", 0, NULL, nums, 2), r;
 	_cleanup_close_ int fd = rotate_new_file(audit_path, room, tmp, sizeof(tmp));
 
 	if (fd < 0 || n < 0)

@@ -49,6 +49,8 @@ for i, f in enumerate(files):
         elif first.get("records") != prev_records:
             bad.append("%s: rotate says %r records, the file before holds %d" %
                        (f, first.get("records"), prev_records))
+        elif first.get("schema") != 1:
+            bad.append("%s: rotate carries schema %r, not 1" % (f, first.get("schema")))
     prev_records = n
     for r in recs:
         if "event" in r:
