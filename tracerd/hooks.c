@@ -25,9 +25,12 @@ static struct {
 	bool no_inflight;
 	bool freeze_main;
 	unsigned freeze_main_ms;
+	unsigned journal_sndbuf;
 } hooks = { .stall_ms = 3000, .stall_at = HOOK_BEFORE_CREATE };
 
-static int number(const char *name, unsigned *out)
+/* NAME's value as a number up to max (of unit): 1, 0 when unset, or
+ * -EINVAL with a message. */
+static int number_of(const char *name, unsigned *out, unsigned long max, const char *unit)
 {
 	const char *v = getenv(name);
 	char *end;
@@ -37,13 +40,18 @@ static int number(const char *name, unsigned *out)
 		return 0;
 	errno = 0;
 	n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n > 3600 * 1000) {
-		log_error("%s='%s': not a number of milliseconds", name, v);
+	if (errno || end == v || *end || n > max) {
+		log_error("%s='%s': not a number of %s up to %lu", name, v, unit, max);
 		return -EINVAL;
 	}
 	*out = (unsigned)n;
 	log_warn("test hook %s=%lu is active (tests only)", name, n);
 	return 1;
+}
+
+static int number(const char *name, unsigned *out)
+{
+	return number_of(name, out, 3600 * 1000, "milliseconds");
 }
 
 static int point(const char *name, enum hook_point *out)
@@ -74,7 +82,8 @@ int hooks_init(void)
 	    point("TRACERD_TEST_STALL_AT", &hooks.stall_at) < 0)
 		return -EINVAL;
 	r = number("TRACERD_TEST_FREEZE_MAIN_AFTER_MS", &hooks.freeze_main_ms);
-	if (r < 0)
+	if (r < 0 || number_of("TRACERD_TEST_JOURNAL_SNDBUF", &hooks.journal_sndbuf, 1 << 24,
+			       "bytes") < 0)
 		return -EINVAL;
 	hooks.freeze_main = r > 0;
 	if (v && *v) {
@@ -130,4 +139,9 @@ void hook_freeze_main(void)
 	log_warn("test hook TRACERD_TEST_FREEZE_MAIN_AFTER_MS: the main loop stops now");
 	for (;;)
 		sleep_ms(3600 * 1000);
+}
+
+unsigned hook_journal_sndbuf(void)
+{
+	return hooks.journal_sndbuf;
 }

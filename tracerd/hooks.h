@@ -34,6 +34,10 @@ bool hook_no_inflight(void);
 /* TRACERD_TEST_NO_SYNC_WAKE_UP: leave listeners without SYNC_WAKE_UP. */
 bool hook_no_sync_wake_up(void);
 
+/* TRACERD_TEST_JOURNAL_SNDBUF: the journal socket's send buffer in bytes
+ * (records then take the memfd path); 0 without the hook. */
+unsigned hook_journal_sndbuf(void);
+
 /* TRACERD_TEST_FREEZE_MAIN_AFTER_MS: when the main loop, started at
  * start_ms, is to stop for good (what a watchdog must notice while the
  * other threads go on); UINT64_MAX without the hook. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "hooks.h"
 #include "journal.h"
 #include "log.h"
 
@@ -42,24 +43,6 @@ static pthread_mutex_t journal_lock = PTHREAD_MUTEX_INITIALIZER;
 static int journal_fd = -1;
 static bool journal_stuck;	/* the last wait for room timed out */
 
-/* TRACERD_TEST_JOURNAL_SNDBUF (bytes): a small send buffer, so that
- * records take the memfd path in tests. 0 without the hook. */
-static int test_sndbuf(void)
-{
-	static int once, v;
-	const char *e;
-
-	if (once)
-		return v;
-	once = 1;
-	e = getenv("TRACERD_TEST_JOURNAL_SNDBUF");
-	if (e && *e) {
-		v = atoi(e);
-		log_warn("test hook TRACERD_TEST_JOURNAL_SNDBUF=%d is active (tests only)", v);
-	}
-	return v;
-}
-
 static socklen_t address(const char *path, struct sockaddr_un *sa)
 {
 	size_t n = strlen(path);
@@ -75,7 +58,7 @@ static socklen_t address(const char *path, struct sockaddr_un *sa)
 static int open_socket(void)
 {
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int size = test_sndbuf();
+	int size = (int)hook_journal_sndbuf();
 	struct sockaddr_un sa;
 
 	if (fd < 0)

@@ -29,16 +29,16 @@ UNIT_SRC_logcmd := tracerd/logtime.c tracerd/logrec.c tracerd/logfilter.c tracer
 		   tracerd/logesc.c tracerd/logtable.c tracerd/logsummary.c tracerd/logcount.c \
 		   tracerd/jread.c tracerd/json.c
 UNIT_SRC_journal := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c \
-		    tracerd/jread.c tracerd/json.c tracerd/log.c
+		    tracerd/jread.c tracerd/json.c tracerd/log.c tracerd/hooks.c
 UNIT_LDFLAGS_journal := -pthread
 
 # tracerd's parts
 # the audit log's outputs (journal, syslog) and its file work (rotation)
 AUDIT_OUT_SRC  := tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c tracerd/jread.c \
-		  tracerd/json.c tracerd/log.c
+		  tracerd/json.c tracerd/log.c tracerd/hooks.c
 AUDIT_FILE_SRC := tracerd/audit_event.c tracerd/outputs.c tracerd/rotate.c tracerd/logfile.c \
 		  tracerd/journal.c tracerd/journal_fmt.c tracerd/syslogout.c tracerd/jread.c \
-		  tracerd/json.c
+		  tracerd/json.c tracerd/hooks.c
 UNIT_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 UNIT_SRC_jread   := tracerd/jread.c tracerd/json.c
 UNIT_SRC_policy  := tracerd/policy.c
