@@ -38,5 +38,6 @@ bench: all $(BENCH_BINS)
 		BENCH_CMD='make bench' bash tests/bench/run.sh
 	B=$(B) bash tests/bench/inflight.sh
 	B=$(B) bash tests/bench/spawn.sh
+	B=$(B) bash tests/bench/outputs.sh
 
 .PHONY: bench-bins

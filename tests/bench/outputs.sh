@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# make bench, issue 18: the allowed mkdir with a journal copy and with a
+# syslog copy of each record, as ratios to the file log alone. Three
+# tracerds side by side (file; file + journal; file + syslog), ROUNDS
+# interleaved rounds in alternating order on a tmpfs; prints the median of
+# the per-round ratios, the syscalls per call of each daemon (strace -c -f
+# over one loop) and the records each copy lost (lost-records events).
+# Runs in a private mount namespace, as tests/integration/t-journal.sh and
+# t-syslog.sh do: a real systemd-journald on tmpfs /run/systemd, /run/log
+# and /var/log/journal, and a private /dev whose /dev/log is a python3
+# datagram receiver that reads and discards.
+set -u
+if [ -z "${NOTIF_OUTPUTS_NS:-}" ]; then
+	if [ "$(id -u)" != 0 ] || [ ! -x /lib/systemd/systemd-journald ] ||
+		! unshare -m --propagation private true 2>/dev/null; then
+		echo "outputs bench: skipped (needs root, unshare -m and systemd-journald)"
+		exit 0
+	fi
+	NOTIF_OUTPUTS_NS=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
+fi
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+B=${B:-build}
+bin=$top/$B/bench
+lib=$top/$B/libnotif.so
+ROUNDS=${BENCH_OUTPUTS_ROUNDS:-15}
+N=${BENCH_OUTPUTS_CALLS:-20000}
+VARIANTS="file journal syslog"
+T=$(mktemp -d /tmp/notif-bench-out.XXXXXX) || exit 1
+PIDS=()
+# Every mount below is in this private namespace: they go when it does,
+# but the daemons are stopped and the mounts undone here all the same.
+cleanup() {
+	local p d
+	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null; done
+	wait 2>/dev/null
+	for d in /var/log/journal /run/log /run/systemd /dev "$T"; do
+		mountpoint -q "$d" && umount -l "$d"
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+chmod 0755 "$T"
+mount -t tmpfs -o size=256m,mode=0755 notif-bench-out "$T"
+
+# poll CMD...: up to 5 s for CMD to succeed
+poll() {
+	local i
+	for ((i = 0; i < 500; i++)); do "$@" && return 0; sleep 0.01; done
+	return 1
+}
+
+# a /dev of our own (the host's stays untouched), as t-syslog.sh builds it
+private_dev() {
+	mount -t tmpfs -o mode=0755 notif-bench-dev /dev
+	mknod -m 666 /dev/null c 1 3
+	mknod -m 666 /dev/zero c 1 5
+	mknod -m 666 /dev/urandom c 1 9
+	mknod -m 666 /dev/random c 1 8
+	ln -s /proc/self/fd /dev/fd
+	ln -s /proc/self/fd/0 /dev/stdin
+	ln -s /proc/self/fd/1 /dev/stdout
+	ln -s /proc/self/fd/2 /dev/stderr
+}
+
+# the syslog receiver: reads every datagram and drops it
+start_sink() {
+	python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+while True:
+    s.recv(1 << 20)' </dev/null &
+	PIDS+=($!)
+	poll test -S /dev/log || { echo "outputs bench: no receiver on /dev/log" >&2; exit 1; }
+}
+
+start_journald() {
+	local d
+	for d in /run/systemd /run/log /var/log/journal; do
+		mkdir -p "$d"
+		mount -t tmpfs -o mode=0755 notif-bench-journal "$d"
+	done
+	mkdir /run/systemd/journal
+	/lib/systemd/systemd-journald </dev/null >/dev/null 2>&1 &
+	PIDS+=($!)
+	poll test -S /run/systemd/journal/socket ||
+		{ echo "outputs bench: journald did not bind its socket" >&2; exit 1; }
+}
+
+# start VARIANT [--log OUTPUT]: a tracerd on @notif-bench-out-$$-VARIANT
+start() {
+	local v=$1
+	shift
+	mkdir -p "$T/$v"
+	"$top/$B/tracerd" --socket "notif-bench-out-$$-$v" --log "$T/$v.jsonl" "$@" \
+		--allow "$T" 2>"$T/$v.err" &
+	PIDS+=($!)
+	eval "PID_$v=$!"
+	poll grep -q "@notif-bench-out-$$-$v\$" /proc/net/unix ||
+		{ echo "outputs bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2; exit 1; }
+}
+
+# one VARIANT: ns per allowed mkdir
+one() {
+	TRACERD_SOCKET=notif-bench-out-$$-$1 LD_PRELOAD=$lib \
+		"$bin/bench-loop" -n "$N" -d "$T/$1" mkdir 2>/dev/null | awk '$1 == "mkdir" { print $2 }'
+}
+
+# rounds: ROUNDS lines "file journal syslog" (ns), the order rotating
+rounds() {
+	local r v order
+	local -A ns
+	for ((r = 0; r < ROUNDS; r++)); do
+		case $((r % 3)) in
+		0) order="file journal syslog" ;;
+		1) order="syslog file journal" ;;
+		*) order="journal syslog file" ;;
+		esac
+		((r % 2)) && order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
+		for v in $order; do
+			ns[$v]=$(one "$v")
+			[ -n "${ns[$v]}" ] || { echo "outputs bench: round $r ($v) failed" >&2; exit 1; }
+		done
+		echo "${ns[file]} ${ns[journal]} ${ns[syslog]}"
+	done
+}
+
+private_dev
+start_sink
+start_journald
+start file
+start journal --log journal
+start syslog --log syslog
+rounds >"$T/rounds" || exit 1
+python3 -c '
+import statistics, sys
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+print("log copies, allowed mkdir (%d rounds of %s calls, tmpfs)" % (len(rows), sys.argv[2]))
+for i, name in enumerate(("file only", "file+journal", "file+syslog")):
+    print("  %-13s %8.2f us  (median)" % (name, statistics.median(r[i] for r in rows) / 1e3))
+for i, name in ((1, "journal"), (2, "syslog")):
+    q = sorted(r[i] / r[0] for r in rows)
+    print("  mkdir file+%s / file only: median of per-round ratios %.3f (min %.3f, max %.3f)" %
+          (name, statistics.median(q), q[0], q[-1]))
+' "$T/rounds" "$N"
+
+# syscalls per call of each daemon over one loop of 2000 (+ its 10% warm-up)
+if command -v strace >/dev/null; then
+	for v in $VARIANTS; do
+		pid=PID_$v
+		strace -c -f -p "${!pid}" -o "$T/$v.strace" 2>/dev/null &
+		sp=$!
+		sleep 0.3	# strace has no ready signal: give it time to attach
+		TRACERD_SOCKET=notif-bench-out-$$-$v LD_PRELOAD=$lib \
+			"$bin/bench-loop" -n 2000 -d "$T/$v" mkdir >/dev/null 2>&1
+		kill -INT "$sp" 2>/dev/null
+		wait "$sp" 2>/dev/null
+		n=$(awk '$NF == "total" { print $(NF-2) }' "$T/$v.strace")
+		label=file+$v
+		[ "$v" = file ] && label="file only"
+		echo "  syscalls of tracerd per mkdir, $label: $(python3 -c "print('%.1f' % (${n:-0} / 2200))")"
+	done
+fi
+
+# What each copy lost: the records tracerd could not hand over (its
+# lost-records events; the rest still unsaid shows in the status line), and
+# for the journal what journald kept (its own rate limit drops more).
+lost() {
+	python3 -c '
+import json, sys
+n = 0
+for l in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
+    r = json.loads(l)
+    if r.get("event") == "lost-records" and r.get("output") == sys.argv[2]:
+        n += r["count"]
+print(n)' "$T/$1.jsonl" "$1"
+}
+for v in journal syslog; do
+	echo "  $v copy: $(lost "$v") records lost (lost-records events) of $(wc -l <"$T/$v.jsonl") lines in the file"
+done
+kept=$(journalctl --no-pager -q -o cat _PID="$PID_journal" 2>/dev/null | wc -l)
+echo "  journal copy: $kept entries in the journal (journald rate-limits and its queue holds $(cat /proc/sys/net/unix/max_dgram_qlen) datagrams)"
