@@ -101,10 +101,27 @@ start() {
 		{ echo "outputs bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2; exit 1; }
 }
 
-# one VARIANT: ns per allowed mkdir
+# one VARIANT: ns per allowed mkdir, in a fresh directory removed after
+# (a round leaves N directories: 15 rounds of three would fill the tmpfs)
 one() {
+	mkdir "$T/$1/r"
 	TRACERD_SOCKET=notif-bench-out-$$-$1 LD_PRELOAD=$lib \
-		"$bin/bench-loop" -n "$N" -d "$T/$1" mkdir 2>/dev/null | awk '$1 == "mkdir" { print $2 }'
+		"$bin/bench-loop" -n "$N" -d "$T/$1/r" mkdir 2>"$T/$1.loop-err" |
+		awk '$1 == "mkdir" { print $2 }'
+	rm -rf "$T/$1/r"
+}
+
+# drain: each log's lost-records events kept and its lines counted, then
+# the log emptied (O_APPEND: tracerd writes on at the new end), so that 15
+# rounds of records do not fill the tmpfs; between rounds, not timed
+drain() {
+	local v
+	for v in $VARIANTS; do
+		touch "$T/$v.lost"
+		grep -F '"event":"lost-records"' "$T/$v.jsonl" >>"$T/$v.lost"
+		wc -l <"$T/$v.jsonl" >>"$T/$v.lines"
+		: >"$T/$v.jsonl"
+	done
 }
 
 # rounds: ROUNDS lines "file journal syslog" (ns), the order rotating
@@ -120,9 +137,11 @@ rounds() {
 		((r % 2)) && order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
 		for v in $order; do
 			ns[$v]=$(one "$v")
-			[ -n "${ns[$v]}" ] || { echo "outputs bench: round $r ($v) failed" >&2; exit 1; }
+			[ -n "${ns[$v]}" ] ||
+				{ echo "outputs bench: round $r ($v) failed: $(cat "$T/$v.loop-err")" >&2; exit 1; }
 		done
 		echo "${ns[file]} ${ns[journal]} ${ns[syslog]}"
+		drain
 	done
 }
 
@@ -166,18 +185,19 @@ fi
 # What each copy lost: the records tracerd could not hand over (its
 # lost-records events; the rest still unsaid shows in the status line), and
 # for the journal what journald kept (its own rate limit drops more).
+drain
 lost() {
 	python3 -c '
 import json, sys
 n = 0
 for l in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
     r = json.loads(l)
-    if r.get("event") == "lost-records" and r.get("output") == sys.argv[2]:
+    if r.get("output") == sys.argv[2]:
         n += r["count"]
-print(n)' "$T/$1.jsonl" "$1"
+print(n)' "$T/$1.lost" "$1"
 }
 for v in journal syslog; do
-	echo "  $v copy: $(lost "$v") records lost (lost-records events) of $(wc -l <"$T/$v.jsonl") lines in the file"
+	echo "  $v copy: $(lost "$v") records lost (lost-records events) of $(awk '{ n += $1 } END { print n }' "$T/$v.lines") lines in the file"
 done
 kept=$(journalctl --no-pager -q -o cat _PID="$PID_journal" 2>/dev/null | wc -l)
 echo "  journal copy: $kept entries in the journal (journald rate-limits and its queue holds $(cat /proc/sys/net/unix/max_dgram_qlen) datagrams)"
