@@ -199,6 +199,7 @@ print(n)' "$T/$1.lost" "$1"
 for v in journal syslog; do
 	echo "  $v copy: $(lost "$v") records lost (lost-records events) of $(awk '{ n += $1 } END { print n }' "$T/$v.lines") lines in the file"
 done
+# shellcheck disable=SC2154 # PID_journal: set by start through eval
 kept=$(journalctl --no-pager -q -o cat _PID="$PID_journal" 2>/dev/null | wc -l)
 sent=$(awk '{ n += $1 } END { print n }' "$T/journal.lines")
 # journald took the rest but dropped them itself (its rate limit,
