@@ -9,6 +9,7 @@
 # rule to make target"), never a test that quietly vanishes.
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
 	      sdnotify activation rejects procparse
+UNIT_TESTS += predict
 UNIT_TESTS += policyfile
 UNIT_TESTS += statusread
 UNIT_TESTS += progparse
@@ -17,6 +18,7 @@ UNIT_TESTS += jread
 UNIT_TESTS += journal
 
 UNIT_SRC_wire     := common/wire.c
+UNIT_SRC_predict  := tracerd/predict.c
 UNIT_SRC_statusread := tracerd/statusread.c tracerd/procstat.c tracerd/jread.c tracerd/json.c
 UNIT_SRC_sockname := common/sockname.c
 UNIT_SRC_syscalls := common/syscalls.c
