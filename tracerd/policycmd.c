@@ -10,6 +10,7 @@
 #include "policycmd.h"
 #include "policyfile.h"
 #include "policylog.h"
+#include "policyshow.h"
 #include "suggest.h"
 #include "whatif.h"
 
@@ -17,6 +18,7 @@ static const char usage[] =
 	"Usage: tracerd policy check [FILE]\n"
 	"       tracerd policy suggest [--keep-denials] [LOG]...\n"
 	"       tracerd policy what-if FILE [LOG]...\n"
+	"       tracerd policy show [--socket NAME]\n"
 	"FILE defaults to $XDG_CONFIG_HOME/tracerd/policy (~/.config/tracerd/policy);\n"
 	"LOG to the audit log and its rotated files.\n";
 
@@ -174,7 +176,7 @@ static int whatif(int argc, char **argv)
 int policycmd_main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("%s", "which: check, suggest or what-if?");
+		return usage_error("%s", "which: check, suggest, what-if or show?");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return fputs(usage, stdout), 0;
 	if (strcmp(argv[1], "check") == 0)
@@ -183,5 +185,7 @@ int policycmd_main(int argc, char **argv)
 		return suggest(argc - 1, argv + 1);
 	if (strcmp(argv[1], "what-if") == 0)
 		return whatif(argc - 1, argv + 1);
-	return usage_error("unknown subcommand '%s' (check, suggest or what-if)", argv[1]);
+	if (strcmp(argv[1], "show") == 0)
+		return policyshow_main(argc - 1, argv + 1);
+	return usage_error("unknown subcommand '%s' (check, suggest, what-if or show)", argv[1]);
 }

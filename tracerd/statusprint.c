@@ -81,6 +81,33 @@ static void text_lists(FILE *f, const struct status_view *v)
 	fputs("\n", f);
 }
 
+/* "policy:    FILE (gen N, M rules, K skipped)"; for --allow or the
+ * default the rules' name ("--allow", "default") stands for the file. */
+static void text_policy(FILE *f, const struct status_view *v)
+{
+	unsigned skipped = 0;
+
+	if (!v->has_policy)
+		return;	/* a tracerd of before issue 19 */
+	for (unsigned i = 0; i < v->nrules; i++)
+		skipped += v->rules[i].skipped;
+	fputs("policy:    ", f);
+	if (v->policy.s)
+		put_text(f, &v->policy);
+	else if (v->nrules && v->rules[0].name.s) {
+		const char *c = memrchr(v->rules[0].name.s, ':', v->rules[0].name.n);
+		struct sstr from = { v->rules[0].name.s, c ? (size_t)(c - v->rules[0].name.s) : 0 };
+
+		put_text(f, &from);
+	} else
+		fputs("-", f);
+	fprintf(f, " (gen %lld, %lld rule%s", v->policy_gen, v->rules_total,
+		v->rules_total == 1 ? "" : "s");
+	if (skipped)
+		fprintf(f, ", %u skipped", skipped);
+	fputs(")\n", f);
+}
+
 static void text_programs(FILE *f, const struct status_view *v)
 {
 	fprintf(f, "programs:  %lld attached", v->n[ST_PROGRAMS]);
@@ -113,6 +140,7 @@ void statusprint_text(FILE *f, const struct status_view *v)
 	put_text(f, &v->socket);
 	fputs("\n", f);
 	text_lists(f, v);
+	text_policy(f, v);
 	fprintf(f, "threads:   %lld (%lld busy, %lld parked, %lld stalled)\n", v->n[ST_THREADS],
 		v->n[ST_BUSY], v->n[ST_PARKED], v->n[ST_STALLED]);
 	fprintf(f, "calls:     %lld emulated, %lld denied, %lld error\n", v->n[ST_EMULATED],
@@ -167,6 +195,33 @@ static void json_lists(FILE *f, const struct status_view *v)
 	fputs("]", f);
 }
 
+/* ,"policy":FILE|null,"policy_gen":N,"rules_total":N,"rules":[...] */
+static void json_policy(FILE *f, const struct status_view *v)
+{
+	if (!v->has_policy)
+		return;
+	fputs(",", f);
+	jkey_str(f, "policy", &v->policy);
+	fprintf(f, ",\"policy_gen\":%lld,\"rules_total\":%lld,\"rules\":[", v->policy_gen,
+		v->rules_total);
+	for (unsigned i = 0; i < v->nrules; i++) {
+		const struct status_rule *r = &v->rules[i];
+
+		fputs(i ? ",{" : "{", f);
+		jkey_str(f, "rule", &r->name);
+		fputs(",", f);
+		jkey_str(f, "action", &r->action);
+		fputs(",", f);
+		jkey_str(f, "dir", &r->dir);
+		fputs(",", f);
+		jkey_str(f, "errno", &r->err);
+		fputs(",", f);
+		jkey_str(f, "exe", &r->exe);
+		fprintf(f, ",\"skipped\":%s}", r->skipped ? "true" : "false");
+	}
+	fputs("]", f);
+}
+
 void statusprint_json(FILE *f, const struct status_view *v)
 {
 	fprintf(f, "{\"pid\":%lld,", v->n[ST_PID]);
@@ -176,6 +231,7 @@ void statusprint_json(FILE *f, const struct status_view *v)
 	fprintf(f, ",\"uptime_ms\":%lld,", v->n[ST_UPTIME_MS]);
 	jkey_str(f, "socket", &v->socket);
 	json_lists(f, v);
+	json_policy(f, v);
 	fprintf(f, ",\"programs_attached\":%lld,\"programs_listed\":%lld", v->n[ST_PROGRAMS],
 		v->n[ST_LISTED]);
 	fprintf(f, ",\"threads\":{\"total\":%lld,\"busy\":%lld,\"parked\":%lld,\"stalled\":%lld}",

@@ -1,4 +1,8 @@
-/* The status answer's lines into a status_view. */
+/* The status answer's lines into a status_view. A line of a kind not
+ * known here (a newer tracerd's) is skipped whole, and a header key not
+ * known is ignored: so this reader takes a newer answer, and the policy
+ * keys and rule lines (issue 19) were added the same way, with no new
+ * wire version (an older reader skips them). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +57,14 @@ static int header_member(const struct jr_member *m, struct status_view *v, unsig
 		return take_str(m, &v->started);
 	if (strcmp(m->key, "socket") == 0)
 		return take_str(m, &v->socket);
+	if (strcmp(m->key, "policy_gen") == 0) {
+		v->has_policy = true;
+		return take_int(m, &v->policy_gen);
+	}
+	if (strcmp(m->key, "rules") == 0)
+		return take_int(m, &v->rules_total);
+	if (strcmp(m->key, "policy") == 0)
+		return take_str(m, &v->policy);
 	if (strcmp(m->key, "tracerd") == 0)
 		return m->kind == JR_STRING && m->rawlen == 8 && memcmp(m->raw, "\"status\"", 8) == 0 ?
 			       0 : -EINVAL;
@@ -99,6 +111,46 @@ static int prog_member(const struct jr_member *m, struct status_prog *p)
 	return 0;
 }
 
+static int take_bool(const struct jr_member *m, bool *out)
+{
+	if (m->kind != JR_BOOL)
+		return -EINVAL;
+	*out = m->v != 0;
+	return 0;
+}
+
+/* A rule line's member; *seen gets a bit per required key. */
+static int rule_member(const struct jr_member *m, struct status_rule *r, unsigned *seen)
+{
+	static const char *const keys[] = { "rule", "action", "dir", "skipped", "errno", "exe" };
+	struct sstr *strs[] = { &r->name, &r->action, &r->dir, NULL, &r->err, &r->exe };
+	unsigned i = 0;
+
+	while (i < 6 && strcmp(m->key, keys[i]) != 0)
+		i++;
+	if (i == 6)
+		return 0;	/* a newer tracerd's key */
+	*seen |= 1U << i;
+	if (i == 3)
+		return take_bool(m, &r->skipped);
+	if (i < 3 && m->kind != JR_STRING)
+		return -EINVAL;	/* name, action and dir are never null */
+	return take_str(m, strs[i]);
+}
+
+/* {"rule":NAME,"action","dir","skipped"[,"errno","exe"]} from its first
+ * member m on. 0 or -EINVAL. */
+static int rule_line(struct jr_line *l, struct jr_member *m, struct status_rule *r)
+{
+	unsigned seen = 0;
+	int k;
+
+	do
+		k = rule_member(m, r, &seen);
+	while (k == 0 && (k = jr_next(l, m)) == 1);
+	return k == 0 && (seen & 0xf) == 0xf ? 0 : -EINVAL;
+}
+
 /* One line after the header, by its first key; others are skipped. */
 static int item(const char *line, size_t n, struct status_view *v)
 {
@@ -120,6 +172,8 @@ static int item(const char *line, size_t n, struct status_view *v)
 		while (r == 0 && (r = jr_next(&l, &m)) == 1);
 		return r;
 	}
+	if (strcmp(m.key, "rule") == 0)
+		return rule_line(&l, &m, &v->rules[v->nrules++]);
 	if (strcmp(m.key, "attach") == 0) {
 		struct status_prog *p = &v->progs[v->nprogs++];
 
@@ -139,7 +193,8 @@ static int room(struct status_view *v, size_t lines)
 	v->roots = calloc(lines, sizeof(*v->roots));
 	v->outputs = calloc(lines, sizeof(*v->outputs));
 	v->progs = calloc(lines, sizeof(*v->progs));
-	return v->roots && v->outputs && v->progs ? 0 : -EINVAL;
+	v->rules = calloc(lines, sizeof(*v->rules));
+	return v->roots && v->outputs && v->progs && v->rules ? 0 : -EINVAL;
 }
 
 int statusread_parse(const char *text, size_t n, struct status_view *v, char *err, size_t cap)
@@ -161,6 +216,8 @@ int statusread_parse(const char *text, size_t n, struct status_view *v, char *er
 			return -EINVAL;
 		}
 	}
+	if (v->rules_total < v->nrules)
+		v->rules_total = v->nrules;	/* a count short of the lines: the lines win */
 	return 0;
 }
 
@@ -169,6 +226,17 @@ void statusread_free(struct status_view *v)
 	free(v->version.s);
 	free(v->started.s);
 	free(v->socket.s);
+	free(v->policy.s);
+	for (unsigned i = 0; v->rules && i < v->nrules; i++) {
+		struct status_rule *r = &v->rules[i];
+
+		free(r->name.s);
+		free(r->action.s);
+		free(r->dir.s);
+		free(r->err.s);
+		free(r->exe.s);
+	}
+	free(v->rules);
 	for (unsigned i = 0; v->roots && i < v->nroots; i++)
 		free(v->roots[i].s);
 	for (unsigned i = 0; v->outputs && i < v->noutputs; i++)

@@ -24,6 +24,13 @@ struct status_prog {
 	struct sstr exe, since;
 };
 
+/* A rule of the policy in force: its strings as tracerd sent them (a
+ * newer action or errno is kept as text, for the printer to judge). */
+struct status_rule {
+	struct sstr name, action, dir, err, exe;	/* err, exe: s NULL for null */
+	bool skipped;
+};
+
 /* The header's integers, in the order of status_int_keys. */
 enum status_int {
 	ST_PID, ST_UPTIME_MS, ST_THREADS, ST_BUSY, ST_PARKED, ST_STALLED, ST_PROGRAMS,
@@ -37,6 +44,13 @@ struct status_view {
 	struct status_output *outputs;
 	struct status_prog *progs;
 	unsigned nroots, noutputs, nprogs;
+	/* The policy (issue 19), when the header has "policy_gen" (a tracerd
+	 * of before says nothing of it: has_policy false, nrules 0). */
+	bool has_policy;
+	long long policy_gen, rules_total;	/* "policy_gen", "rules" */
+	struct sstr policy;			/* the file, or s NULL */
+	struct status_rule *rules;
+	unsigned nrules;
 };
 
 /* The header keys of enum status_int. */

@@ -19,7 +19,10 @@ UNIT_TESTS += journal
 
 UNIT_SRC_wire     := common/wire.c
 UNIT_SRC_predict  := tracerd/predict.c
-UNIT_SRC_statusread := tracerd/statusread.c tracerd/procstat.c tracerd/jread.c tracerd/json.c
+UNIT_SRC_statusread := tracerd/statusread.c tracerd/procstat.c tracerd/jread.c tracerd/json.c \
+			tracerd/policyshow.c tracerd/statuscmd.c tracerd/statusprint.c \
+			tracerd/policyfile.c tracerd/policyset.c tracerd/ident.c \
+			common/wire.c common/sockname.c
 UNIT_SRC_sockname := common/sockname.c
 UNIT_SRC_syscalls := common/syscalls.c
 UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
