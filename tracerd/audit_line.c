@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include "audit_line.h"
 #include "call.h"
 #include "policy.h"
+#include "rules.h"
 #include "target.h"
 
 /* "YYYY-MM-DDTHH:MM:SS" changes once a second: each thread keeps the last
@@ -82,6 +84,8 @@ size_t audit_record_bound(const struct audit_rec *r)
 
 	if (t->ok)
 		n += strlen(t->exe) + strlen(t->comm) + (r->cwd ? strlen(r->cwd) : 0);
+	if (r->verdict->rule)	/* "rule": the policy file's path */
+		n += strlen(r->verdict->policy->set->file);
 	return 768 + 6 * n;	/* the keys and numbers, every byte escaped */
 }
 
@@ -95,6 +99,24 @@ static void syscall_keys(struct jbuf *j, const struct call *c)
 		json_key_cstr(j, "dirfd", "AT_FDCWD");
 	else
 		json_key_int(j, "dirfd", c->dirfd);
+}
+
+/* The policy version asked, and the rule that decided: "FILE:LINE"
+ * ("--allow:I", "default:1" without a file); "action" for an audit rule,
+ * whose creation a real policy would not have allowed. */
+static void policy_keys(struct jbuf *j, const struct verdict *v)
+{
+	char name[PATH_MAX + 16];
+
+	if (!v->policy)
+		return;
+	json_key_int(j, "policy_gen", (long long)v->policy->gen);
+	if (!v->rule)
+		return;
+	snprintf(name, sizeof(name), "%s:%u", v->policy->set->file, v->rule->line);
+	json_key_cstr(j, "rule", name);
+	if (v->rule->action == POLICY_AUDIT)
+		json_key_cstr(j, "action", "audit");
 }
 
 void audit_call_key(struct jbuf *j, uint64_t listener, uint64_t id)
@@ -133,6 +155,7 @@ int audit_record(const struct audit_rec *r, char *buf, size_t cap)
 	json_key_cstr(&j, "errno", v->err ? strerrorname_np(v->err) : NULL);
 	if (v->decision != DECISION_EMULATED)
 		json_key_cstr(&j, "reason", v->reason ? v->reason : "unknown");
+	policy_keys(&j, v);
 	audit_call_key(&j, c->listener, c->id);
 	if (c->recovered)
 		json_key_bool(&j, "recovered", true);

@@ -10,18 +10,30 @@
 #include "hooks.h"
 #include "log.h"
 #include "notif_ctx.h"
-#include "roots.h"
+#include "rules.h"
 #include "tidcache.h"
 #include "tracerd.h"
 
-/* Is the judged parent inside a root? tracerd's own judgement, so it is
- * made with tracerd's credentials even while the thread acts as the target. */
-static int within(const struct resolve_out *out)
+/* The nearest rule on the judged parent or an ancestor that applies to
+ * the target: tracerd's own judgement, made with tracerd's credentials
+ * even while the thread acts as the target. The target's executable is
+ * known by identity, and only read when a rule has exe=. 1 a rule
+ * allows creating, 0 none does, -errno. */
+static int within(struct notif_ctx *x, int procfd, struct policy_facts *f)
 {
 	const struct creds *t = creds_suspend(&daemon_cfg.self_creds);
-	int r = roots_within(out->parentfd);
+	struct ident exe;
+	bool have_exe = x->policy->has_exe && ident_at(procfd, "exe", 0, &exe) == 0;
+	struct rule_match m;
+	int r = rules_match(x->policy, x->res.parentfd, have_exe ? &exe : NULL, &m);
 
-	return creds_resume(t) < 0 ? -EPERM : r;
+	if (creds_resume(t) < 0)
+		return -EPERM;
+	x->verdict.policy = x->policy;
+	x->verdict.rule = m.rule;
+	if (r == 1 && m.rule->action == POLICY_DENY)
+		f->deny_err = m.rule->err;
+	return r == 1 ? m.rule->action != POLICY_DENY : r;
 }
 
 /* The probe and the creation act on the judged parent: as the target,
@@ -81,7 +93,7 @@ static void decide(struct notif_ctx *x, int procfd)
 	for (;;) {
 		switch (policy_decide(&f, &x->verdict)) {
 		case POLICY_NEED_WITHIN:
-			f.within = within(&x->res);
+			f.within = within(x, procfd, &f);
 			continue;
 		case POLICY_NEED_PROBE:
 			f.probe = on_parent(&x->res);

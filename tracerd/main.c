@@ -31,7 +31,7 @@
 #include "options.h"
 #include "policycmd.h"
 #include "program.h"
-#include "roots.h"
+#include "rules.h"
 #include "sdnotify.h"
 #include "stats.h"
 #include "statuscmd.h"
@@ -78,17 +78,17 @@ static void share_fds(struct options *o, unsigned *max_listeners, unsigned *max_
 	*max_handshakes = (unsigned)pending;
 }
 
-/* Each allowed root is known by its identity, taken now and pinned: a
- * symlink given with --allow names the directory it points to at start. */
-static int open_roots(const struct options *o)
+/* The policy: --policy FILE, the default policy file, or the --allow
+ * roots (/tmp without any), each directory known by its identity, taken
+ * now and held: a symlink names the directory it points to at start. */
+static int open_policy(const struct options *o)
 {
-	static const char *const def[] = { "/tmp" };
-	const char *const *dirs = o->nallow ? o->allow : def;
-	unsigned n = o->nallow ? o->nallow : 1, bad = 0;
-	int r = roots_open(dirs, n, &bad);
+	int r = rules_init(o->policy, o->allow, o->nallow);
 
+	if (r == -ENOMEM)
+		return log_error("out of memory loading the policy"), r;
 	if (r < 0)
-		return log_error_errno(r, "--allow '%s'", dirs[bad]);
+		return log_error("the policy cannot be loaded (above: file:line: what is wrong)"), r;
 	return 0;
 }
 
@@ -347,6 +347,7 @@ static int finish(int r, long idle_exit)
 		stop_event(NULL);
 	}
 	audit_close();
+	rules_free_all();
 	return r;
 }
 
@@ -367,7 +368,7 @@ int main(int argc, char **argv)
 	r = parse(argc, argv, &o, name, shown, sizeof(shown));
 	if (r >= 0)
 		return r;
-	if (open_roots(&o) < 0)
+	if (open_policy(&o) < 0)
 		return 2;
 	r = setup_process(&o, err, sizeof(err));
 	if (r)

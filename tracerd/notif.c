@@ -13,6 +13,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "notif.h"
+#include "rules.h"
 #include "notif_ctx.h"
 #include "stats.h"
 #include "tracerd.h"
@@ -157,10 +158,13 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	call_init(&x->call, x->req, owner, x->recovering);
 	results_init(x);
 	hook_pause(HOOK_AFTER_RECV, NULL);
+	x->policy = rules_get();
 	judge_call(x, listener, owner);
 	if (!x->created)
 		keep_decided(x);
 	record(x);
+	rules_put(x->policy);
+	x->policy = NULL;
 	stats_add(&stats.decided[x->verdict.decision], 1);
 	path = x->path.ok ? x->path.path : NULL;
 	hook_pause(HOOK_AFTER_RECORD, path);

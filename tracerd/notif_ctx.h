@@ -28,6 +28,7 @@ struct notif_ctx {
 	struct target_path path;
 	struct resolve_out res;		/* the judged parent, open until answered */
 	struct verdict verdict;
+	struct rules *policy;		/* the version deciding this call, held */
 	bool created;			/* tracerd made the directory */
 	size_t claim;			/* room claimed in the log for the record */
 	struct target_buf tbuf;		/* status text, groups, id maps */

@@ -35,6 +35,9 @@ const char options_usage[] =
 	"  --log-max-age DAYS  remove rotated files older than DAYS (1-36500; default: never)\n"
 	"  --syslog-facility NAME  the syslog output's facility (default authpriv)\n"
 	"  --allow DIR       allowed root, repeatable; given once, replaces the default /tmp\n"
+	"  --policy FILE     the policy file (default: $XDG_CONFIG_HOME/tracerd/policy or\n"
+	"                    ~/.config/tracerd/policy if it exists, else allow /tmp);\n"
+	"                    SIGHUP reads it again\n"
 	"  --threads K       answering threads (1-64, default 4)\n"
 	"  --max-threads M   bound on threads added while all are stalled (K-256, default 64)\n"
 	"  --fd-store-max N  the unit's FileDescriptorStoreMax= (default: $FDSTORE, else 0: none)\n"
@@ -199,6 +202,11 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 	case OPT_LOG_MAX_AGE:
 	case OPT_SYSLOG_FACILITY:
 		return take_rotation(c, o, optarg, err, errlen);
+	case 'P':
+		if (o->policy)
+			return bad(err, errlen, "--policy given twice");
+		o->policy = optarg;
+		return 0;
 	case 'a':
 		if (o->nallow == OPTIONS_MAX_ALLOW)
 			return bad(err, errlen, "at most 64 --allow directories");
@@ -242,6 +250,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		{ "log-max-age", required_argument, NULL, OPT_LOG_MAX_AGE },
 		{ "syslog-facility", required_argument, NULL, OPT_SYSLOG_FACILITY },
 		{ "allow", required_argument, NULL, 'a' },
+		{ "policy", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-threads", required_argument, NULL, 'm' },
 		{ "fd-store-max", required_argument, NULL, 'f' },
@@ -271,6 +280,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	}
 	if (optind < argc)
 		return bad(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (o->policy && o->nallow)
+		return bad(err, errlen, "--allow and --policy cannot be combined: name the "
+			   "directories in the policy file as allow rules");
 	if (!o->max_threads)
 		o->max_threads = 64;	/* >= any --threads */
 	if (o->max_threads < o->threads)

@@ -19,6 +19,7 @@ struct options {
 	int syslog_facility;		/* --syslog-facility's code, -1: the default */
 	const char *allow[OPTIONS_MAX_ALLOW];
 	unsigned nallow;
+	const char *policy;		/* --policy FILE, or NULL */
 	unsigned threads;
 	unsigned max_threads;	/* the bound on added threads, >= threads */
 	unsigned fd_store_max;	/* --fd-store-max, 0: not given */

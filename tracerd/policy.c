@@ -2,7 +2,8 @@
  * `emulated` is the kernel's own answer: everything the kernel would fail
  * before its create step is answered the same wherever the path points
  * (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES on search, EEXIST).
- * Outside the roots, anything that reaches the create step is EPERM. */
+ * Outside the roots (no rule allows it), anything that reaches the create
+ * step is EPERM, or the errno of the rule that denies it. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,5 +78,7 @@ enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v)
 		return POLICY_NEED_PROBE;
 	if (f->probe < 0)
 		return answer(v, DECISION_EMULATED, -f->probe, NULL);
+	if (f->deny_err)
+		return answer(v, DECISION_DENIED, f->deny_err, "denied by the policy");
 	return answer(v, DECISION_DENIED, EPERM, "outside the allowed roots");
 }

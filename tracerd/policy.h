@@ -10,11 +10,16 @@ enum decision {
 	DECISION_ERROR,		/* could not be evaluated */
 };
 
+struct rules;
+struct rule;
+
 /* What the target is told, and why. */
 struct verdict {
 	enum decision decision;
 	int err;		/* 0 or a positive errno answered */
 	const char *reason;	/* on denied and error */
+	const struct rules *policy;	/* the version asked (NULL: none was) */
+	const struct rule *rule;	/* the rule that decided, or NULL */
 };
 
 const char *decision_name(enum decision d);
@@ -25,7 +30,9 @@ struct policy_facts {
 	int resolve;		/* 0, or -errno from resolve_parent */
 	const char *deny;	/* resolution refused a magic link */
 	enum last_type type;
-	int within;		/* resolve_within: 1, 0, -errno or POLICY_UNKNOWN */
+	int within;		/* 1 a rule allows creating, 0 none does (no rule,
+				 * or rule denies), -errno, or POLICY_UNKNOWN */
+	int deny_err;		/* the denying rule's errno, 0: none matched */
 	int probe;		/* outside: 0 absent, -EEXIST, -errno or POLICY_UNKNOWN */
 };
 

@@ -64,6 +64,11 @@ int policyset_load(const char *file, unsigned flags, struct policyset **out);
 /* The same from a buffer, named name in the diagnostics. */
 int policyset_load_buf(const char *name, const char *buf, size_t n, unsigned flags,
 		       struct policyset **out);
+/* A set of allow rules on dirs[0..n) (the --allow roots), rule i+1 on
+ * dirs[i] (named "name:I"); a directory named twice is one rule. As
+ * policyset_load. */
+int policyset_from_dirs(const char *name, const char *const *dirs, unsigned n,
+			struct policyset **out);
 /* Closes every fd the set holds; NULL is a no-op. */
 void policyset_free(struct policyset *s);
 

@@ -211,6 +211,51 @@ int policyset_load_buf(const char *name, const char *buf, size_t n, unsigned fla
 	return k;
 }
 
+/* Directories named twice (--allow /tmp --allow /tmp/) are one rule. */
+static bool named_before(const struct policyset *s, unsigned i)
+{
+	for (unsigned k = 0; k < i; k++)
+		if (s->rules[k].dirfd >= 0 && ident_eq(&s->rules[k].dir, &s->rules[i].dir))
+			return true;
+	return false;
+}
+
+int policyset_from_dirs(const char *name, const char *const *dirs, unsigned n,
+			struct policyset **out)
+{
+	struct policyset *s = set_new(name);
+	int k;
+
+	if (!s)
+		return -ENOMEM;
+	*out = s;
+	s->rules = calloc(n ? n : 1, sizeof(*s->rules));
+	s->nbucket = 16;
+	while (s->nbucket < 2 * n)
+		s->nbucket *= 2;
+	s->bucket = calloc(s->nbucket, sizeof(*s->bucket));
+	if (!s->rules || !s->bucket)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		struct rule *r = &s->rules[s->n++];
+
+		*r = (struct rule){ .action = POLICY_ALLOW, .err = EPERM, .line = i + 1,
+				    .dirfd = -1, .exefd = -1, .path = strdup(dirs[i]) };
+		if (!r->path)
+			return -ENOMEM;
+		k = open_rule(s, r);
+		if (k == -ENOMEM)
+			return k;
+		if (k == 0 && r->dirfd >= 0 && named_before(s, i)) {
+			r->skipped = true;	/* the same directory: one rule */
+			fdutil_replace(&r->dirfd, -1);
+		} else if (k == 0 && r->dirfd >= 0 && (k = insert(s, r)) == -ENOMEM) {
+			return k;
+		}
+	}
+	return s->msgs.errors ? -EINVAL : 0;
+}
+
 void policyset_free(struct policyset *s)
 {
 	if (!s)

@@ -223,16 +223,9 @@ int resolve_parent(const struct resolve_in *in, struct resolve_out *out)
 	return 0;
 }
 
-static bool is_root(const struct ident *id, const struct ident *roots, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (ident_eq(id, &roots[i]))
-			return true;
-	return false;
-}
-
-/* Is the directory fd one of the roots or beneath one? Each level is one
- * statx of "..", "../..", ... relative to fd: a result equal to a root
+/* The nearest of the directory fd and its ancestors that match says yes.
+ * Each level is one
+ * statx of "..", "../..", ... relative to fd: a result that matches
  * proves that, at that moment, fd lay that many levels below it, which
  * is what an fd-by-fd walk proves too, at a third of the syscalls. A
  * level equal to the one before is the top, and so is top when given
@@ -240,7 +233,7 @@ static bool is_root(const struct ident *id, const struct ident *roots, unsigned 
  * ANCHOR_LEVELS levels the walk goes on from an fd opened there, so that
  * a deep directory costs in proportion to its depth, not its square: a
  * parent 4 090 levels down took 174 ms with one anchor per PATH_MAX. */
-int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top)
+int resolve_nearest(int fd, resolve_match_fn *match, void *arg, const struct ident *top)
 {
 	_cleanup_close_ int anchor = -1;	/* opened deeper up, once "../.." is too long */
 	char up[3 * ANCHOR_LEVELS + 4];
@@ -250,7 +243,7 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots, const str
 
 	r = ident_live(fd, &id);
 	for (unsigned depth = 0; r == 0; depth++) {
-		if (is_root(&id, roots, nroots)) {
+		if (match(&id, arg)) {
 			r = 1;
 			break;
 		}
@@ -276,4 +269,26 @@ int resolve_within(int fd, const struct ident *roots, unsigned nroots, const str
 			break;	/* the top, outside every root */
 	}
 	return r;
+}
+
+struct root_list {
+	const struct ident *roots;
+	unsigned n;
+};
+
+static bool is_root(const struct ident *id, void *arg)
+{
+	const struct root_list *l = arg;
+
+	for (unsigned i = 0; i < l->n; i++)
+		if (ident_eq(id, &l->roots[i]))
+			return true;
+	return false;
+}
+
+int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top)
+{
+	struct root_list l = { roots, nroots };
+
+	return resolve_nearest(fd, is_root, &l, top);
 }

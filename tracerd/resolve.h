@@ -65,4 +65,10 @@ int resolve_parent(const struct resolve_in *in, struct resolve_out *out);
  * -errno (EACCES, or -ELOOP past 4096 levels). */
 int resolve_within(int fd, const struct ident *roots, unsigned nroots, const struct ident *top);
 
+/* The same question asked of a matcher: walks up from the directory fd
+ * until match says yes for an identity (1), the top is reached (0), or
+ * -errno as resolve_within. */
+typedef bool resolve_match_fn(const struct ident *id, void *arg);
+int resolve_nearest(int fd, resolve_match_fn *match, void *arg, const struct ident *top);
+
 #endif

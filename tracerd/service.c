@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "hooks.h"
 #include "log.h"
+#include "rules.h"
 #include "sdnotify.h"
 #include "service.h"
 #include "stats.h"
@@ -117,12 +118,36 @@ uint64_t service_tick(uint64_t now_ms)
 	return min_u64(min_u64(next_ping, freeze_at), status_at);
 }
 
+/* SIGHUP: the policy file read again, and a reload event either way
+ * when there was a file to read. */
+static void reload_policy(void)
+{
+	char why[512] = "";
+	uint64_t gen = 0;
+	unsigned n = 0;
+	int r = rules_reload(&gen, &n, why, sizeof(why));
+	struct audit_num ok[] = {
+		{ .key = "ok", .v = 1, .boolean = true },
+		{ .key = "policy_gen", .v = (long long)gen },
+		{ .key = "rules", .v = n },
+	}, bad[] = { { .key = "ok", .v = 0, .boolean = true } };
+
+	if (r > 0) {
+		log_info("policy reloaded: generation %llu, %u rules", (unsigned long long)gen, n);
+		(void)audit_event_with("reload", 0, NULL, ok, 3);
+	} else if (r < 0) {
+		log_error("policy reload refused, the policy in force stays: %s", why);
+		(void)audit_event_with("reload", 0, why, bad, 1);
+	}
+}
+
 bool service_signal(int sig)
 {
 	switch (sig) {
 	case SIGHUP:
 		(void)sdnotify_reloading();
 		(void)audit_reopen();
+		reload_policy();
 		(void)sdnotify_ready();
 		return false;
 	case SIGUSR1:

@@ -20,13 +20,13 @@
 #include "policy.h"
 #include "pool.h"
 #include "procstat.h"
-#include "roots.h"
+#include "rules.h"
 #include "stats.h"
 #include "statusd.h"
 #include "tracerd.h"
 
 #define BODY_CAP (192 * 1024)	/* fits a socket's send buffer: never blocks */
-#define HEAD_CAP 2048
+#define HEAD_CAP (2048 + 6 * 4096)	/* the policy file's name, escaped */
 #define LIST_MAX 1024		/* programs listed at most */
 #define OUTPUTS_MAX 16
 #define SEND_MS 500		/* a client that does not read is dropped */
@@ -99,16 +99,63 @@ static void line_begin(struct text *t, struct jbuf *j)
 	json_begin(j, t->buf + t->len, t->cap - t->len);
 }
 
-static void roots_lines(struct text *t)
+static bool is_root(const struct rule *u)
+{
+	return u->action != POLICY_DENY && u->dirfd >= 0 && !u->skipped;
+}
+
+/* Is rule i's directory a root an earlier rule already gave? (An allow
+ * and an exe= audit on one directory are one root.) */
+static bool root_before(const struct rules *r, unsigned i)
+{
+	for (unsigned k = 0; k < i; k++)
+		if (is_root(&r->set->rules[k]) && ident_eq(&r->set->rules[k].dir, &r->set->rules[i].dir))
+			return true;
+	return false;
+}
+
+/* The allowed roots: the directories of the policy's allow and audit
+ * rules in force, as their held fds name them now. How many. */
+static unsigned roots_lines(struct text *t, const struct rules *r)
 {
 	char path[4096];
 	struct jbuf j;
+	unsigned n = 0;
 
-	for (unsigned i = 0; i < roots_count(); i++) {
+	for (unsigned i = 0; i < r->set->n; i++) {
+		const struct rule *u = &r->set->rules[i];
+
+		if (!is_root(u) || root_before(r, i))
+			continue;
 		line_begin(t, &j);
-		json_key_cstr(&j, "root", canon_fd_path(roots_fd(i), path, sizeof(path)) == 0 ?
+		json_key_cstr(&j, "root", canon_fd_path(u->dirfd, path, sizeof(path)) == 0 ?
 						  path : NULL);
 		put_line(t, &j);
+		n++;
+	}
+	return n;
+}
+
+/* One line per rule of the policy r, in file order, skipped ones too:
+ * its name, action, directory (as loaded), errno (deny only), exe=. */
+static void rules_lines(struct text *t, const struct rules *r)
+{
+	char name[4096 + 16];
+	struct jbuf j;
+
+	for (unsigned i = 0; i < r->set->n; i++) {
+		const struct rule *u = &r->set->rules[i];
+
+		rules_name(r, u, name, sizeof(name));
+		line_begin(t, &j);
+		json_key_cstr(&j, "rule", name);
+		json_key_cstr(&j, "action", policy_action_name(u->action));
+		json_key_cstr(&j, "dir", u->path);
+		json_key_cstr(&j, "errno", u->action == POLICY_DENY ? policy_errno_name(u->err) : NULL);
+		json_key_cstr(&j, "exe", u->exe);
+		json_key_bool(&j, "skipped", u->skipped);
+		if (!put_line(t, &j))
+			return;
 	}
 }
 
@@ -212,7 +259,7 @@ struct counts {
 	unsigned nroots, noutputs, programs, listed;
 };
 
-static int header(char *buf, size_t cap, int fd, const struct counts *c)
+static int header(char *buf, size_t cap, int fd, const struct counts *c, const struct rules *r)
 {
 	struct threads th;
 	char started[80];
@@ -240,6 +287,9 @@ static int header(char *buf, size_t cap, int fd, const struct counts *c)
 	json_key_int(&j, "lost_records", (long long)atomic_load(&stats.lost_records));
 	json_key_int(&j, "roots", c->nroots);
 	json_key_int(&j, "outputs", c->noutputs);
+	json_key_int(&j, "policy_gen", (long long)r->gen);
+	json_key_cstr(&j, "policy", r->source);
+	json_key_int(&j, "rules", r->set->n);
 	return json_end(&j);
 }
 
@@ -271,20 +321,23 @@ static int send_all(int fd, struct iovec *iov, int n)
 
 int statusd_answer(int fd)
 {
-	_cleanup_free_ char *body = malloc(BODY_CAP);
-	char head[HEAD_CAP];
+	_cleanup_free_ char *body = malloc(BODY_CAP), *head = malloc(HEAD_CAP);
 	uint8_t ack[WIRE_ACK_MAX];
 	struct text t = { .buf = body, .cap = BODY_CAP };
-	struct counts c = { .nroots = roots_count() };
+	struct counts c = { 0 };
 	int hn, sndbuf = 2 * BODY_CAP;
 	struct iovec iov[3];
+	struct rules *r;
 
-	if (!body)
+	if (!body || !head)
 		return -ENOMEM;
-	roots_lines(&t);
+	r = rules_get();	/* a reference, no lock: calls and reloads go on */
+	c.nroots = roots_lines(&t, r);
 	c.noutputs = outputs_lines(&t);
+	rules_lines(&t, r);
 	c.listed = programs_lines(&t, &c.programs);
-	hn = header(head, sizeof(head), fd, &c);
+	hn = header(head, HEAD_CAP, fd, &c, r);
+	rules_put(r);
 	if (hn < 0)
 		return hn;
 	(void)wire_ack_encode_v(ack, WIRE_VERSION_STATUS, WIRE_OK, (uint64_t)hn + t.len);

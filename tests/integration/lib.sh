@@ -533,7 +533,7 @@ ts = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|\+00:00)$")
 need = ["ts", "pid", "tid", "uid", "exe", "comm", "cwd", "syscall", "path",
         "resolved", "mode", "decision", "errno"]
 events = {"start", "stop", "attach", "detach", "reject", "reject-summary", "lost", "lost-records",
-          "rotate"}
+          "rotate", "reload"}
 bad = 0
 with open(sys.argv[1], "rb") as fh:
     data = fh.read()
