@@ -18,11 +18,11 @@ static char *file;		/* --policy, or the default file's path */
 static bool file_given;		/* --policy: it must exist; else the default */
 static uint64_t last_gen;
 
-static void say_msgs(const struct policyset *s, bool all)
+/* The file's diagnostics: its errors, or (loaded) its warnings. */
+static void say_msgs(const struct policyset *s)
 {
 	for (unsigned i = 0; i < s->msgs.n; i++)
-		if (all || strstr(s->msgs.line[i], "if-exists"))
-			log_warn("%s", s->msgs.line[i]);
+		log_warn("%s", s->msgs.line[i]);
 	if (s->msgs.dropped)
 		log_warn("%s: %u more messages", s->file, s->msgs.dropped);
 }
@@ -65,12 +65,12 @@ static int load_file(struct rules **out, char *why, size_t cap)
 	if (k == -ENOMEM)
 		return -ENOMEM;
 	if (k < 0) {
-		say_msgs(s, true);
+		say_msgs(s);
 		snprintf(why, cap, "%s", s->msgs.n ? s->msgs.line[0] : "the file has errors");
 		policyset_free(s);
 		return k;
 	}
-	say_msgs(s, false);
+	say_msgs(s);
 	*out = wrap(s, file);
 	if (!*out)
 		policyset_free(s);
@@ -85,7 +85,7 @@ static int from_dirs(const char *const *dirs, unsigned n, struct rules **out)
 
 	if (k < 0) {
 		if (s)
-			say_msgs(s, true);
+			say_msgs(s);
 		policyset_free(s);
 		return k;
 	}
@@ -197,4 +197,5 @@ void rules_free_all(void)
 	current = NULL;
 	free(file);
 	file = NULL;
+	last_gen = 0;
 }

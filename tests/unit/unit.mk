@@ -15,6 +15,7 @@ UNIT_TESTS += statusread
 UNIT_TESTS += progparse
 UNIT_TESTS += logcmd
 UNIT_TESTS += jread
+UNIT_TESTS += rules
 UNIT_TESTS += journal
 
 UNIT_SRC_wire     := common/wire.c
@@ -58,6 +59,8 @@ UNIT_LDFLAGS_audit := -pthread -Wl,--wrap=write -Wl,--wrap=fallocate
 UNIT_SRC_target  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
 UNIT_SRC_resolve := $(RESOLVE_SRC) tracerd/emulate.c
+UNIT_SRC_rules   := tracerd/rules.c tracerd/policyset.c tracerd/policyfile.c $(RESOLVE_SRC)
+UNIT_LDFLAGS_rules := -pthread
 UNIT_SRC_rejects := tracerd/rejects.c tracerd/pool.c tracerd/audit.c tracerd/audit_line.c \
 		    $(AUDIT_FILE_SRC) \
 		    tracerd/log.c tracerd/policy.c tracerd/stats.c common/syscalls.c \
