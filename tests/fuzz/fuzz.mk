@@ -30,7 +30,10 @@ FUZZ_CFLAGS        = -std=gnu11 $(WARN) -D_GNU_SOURCE -O1 -g -fno-omit-frame-poi
 
 # Each target links only the real sources it exercises.
 FUZZ_SRC_wire    := common/wire.c
-FUZZ_SRC_statusread := tracerd/statusread.c tracerd/procstat.c tracerd/jread.c tracerd/json.c
+FUZZ_SRC_statusread := tracerd/statusread.c tracerd/procstat.c tracerd/jread.c tracerd/json.c \
+		       tracerd/policyshow.c tracerd/statuscmd.c tracerd/statusprint.c \
+		       tracerd/policyfile.c tracerd/policyset.c tracerd/ident.c \
+		       common/wire.c common/sockname.c
 FUZZ_SRC_path    := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
 FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c $(RESOLVE_SRC)
