@@ -5,13 +5,20 @@
  * that jread.h reads each:
  *   {"tracerd":"status","pid","version","started","uptime_ms","socket",
  *    "threads","busy","parked","stalled","programs","listed","emulated",
- *    "denied","error","lost","lost_records","roots","outputs"}  first;
+ *    "denied","error","lost","lost_records","roots","outputs",
+ *    "policy_gen","policy","rules"}  first ("policy": the file, null for
+ *    --allow or the default; "rules": how many the policy has);
  *   {"root":PATH}                      one per allowed root;
  *   {"output":SPEC,"lost_records":N}   one per log output;
+ *   {"rule":"FILE:LINE","action","dir","errno","exe","skipped"}  one per
+ *     rule of the policy in force, in file order ("errno" null but for
+ *     deny, "exe" null without exe=);
  *   {"attach":ID,"pid","exe","since","calls"}  one per attached program
  *     listed ("listed" of "programs": the text stays under a bound).
  * "exe" is read from /proc/PID/exe when asked, null when that pid is gone
- * or is a process started after the attach (its pid reused). */
+ * or is a process started after the attach (its pid reused).
+ * A reader skips lines of a kind and header keys it does not know: the
+ * policy's (issue 19) came so, without a new wire version. */
 #ifndef TRACERD_STATUSD_H
 #define TRACERD_STATUSD_H
 
