@@ -160,6 +160,23 @@ static int take_rotation(int c, struct options *o, const char *arg, char *err, s
 	}
 }
 
+/* --policy FILE, --allow DIR. */
+static int take_policy(int c, struct options *o, const char *arg, char *err, size_t errlen)
+{
+	if (c == 'P' && o->policy)
+		return bad(err, errlen, "--policy given twice");
+	if (c == 'P') {
+		o->policy = arg;
+		return 0;
+	}
+	if (o->nallow == OPTIONS_MAX_ALLOW)
+		return bad(err, errlen, "at most 64 --allow directories");
+	if (arg[0] != '/')
+		return bad(err, errlen, "--allow needs an absolute path: '%s'", arg);
+	o->allow[o->nallow++] = arg;
+	return 0;
+}
+
 /* What getopt_long could not take: a missing argument (':'), else an
  * unknown option. -EINVAL with err filled. */
 static int unknown(int c, char **argv, char *err, size_t errlen)
@@ -203,17 +220,8 @@ static int take(int c, struct options *o, char **argv, char *err, size_t errlen)
 	case OPT_SYSLOG_FACILITY:
 		return take_rotation(c, o, optarg, err, errlen);
 	case 'P':
-		if (o->policy)
-			return bad(err, errlen, "--policy given twice");
-		o->policy = optarg;
-		return 0;
 	case 'a':
-		if (o->nallow == OPTIONS_MAX_ALLOW)
-			return bad(err, errlen, "at most 64 --allow directories");
-		if (optarg[0] != '/')
-			return bad(err, errlen, "--allow needs an absolute path: '%s'", optarg);
-		o->allow[o->nallow++] = optarg;
-		return 0;
+		return take_policy(c, o, optarg, err, errlen);
 	case 't':
 	case 'm':
 		if (num(optarg, 1, c == 't' ? 64 : 256, &k) < 0)

@@ -121,6 +121,21 @@ static void test_allow(void **state)
 	assert_non_null(strstr(err, "64"));
 }
 
+/* --policy FILE: once, and never with --allow (either order). */
+static void test_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--policy", "/etc/p"), 0);
+	assert_string_equal(o.policy, "/etc/p");
+	assert_int_equal(o.nallow, 0);
+	assert_int_equal(PARSE("--policy", "/a", "--policy", "/b"), -EINVAL);
+	assert_non_null(strstr(err, "twice"));
+	assert_int_equal(PARSE("--policy", "/a", "--allow", "/tmp"), -EINVAL);
+	assert_non_null(strstr(err, "cannot be combined"));
+	assert_int_equal(PARSE("--allow", "/tmp", "--policy=/a"), -EINVAL);
+	assert_int_equal(PARSE("--policy"), -EINVAL);
+}
+
 static void test_threads(void **state)
 {
 	static const char *const bad[] = { "0", "65", "-1", "abc", "4x", "", "99999999999999999999" };
@@ -385,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_log_max_size),
 		cmocka_unit_test(test_log_keep_age_facility),
 		cmocka_unit_test(test_allow),
+		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_max_threads),
 		cmocka_unit_test(test_fd_store_max),
