@@ -39,5 +39,6 @@ bench: all $(BENCH_BINS)
 	B=$(B) bash tests/bench/inflight.sh
 	B=$(B) bash tests/bench/spawn.sh
 	B=$(B) bash tests/bench/outputs.sh
+	B=$(B) bash tests/bench/policy.sh
 
 .PHONY: bench-bins
