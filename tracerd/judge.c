@@ -10,6 +10,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "notif_ctx.h"
+#include "predict.h"
 #include "rules.h"
 #include "tidcache.h"
 #include "tracerd.h"
@@ -85,7 +86,8 @@ static void decide(struct notif_ctx *x, int procfd)
 		.scratch = &x->tbuf, .arena = x->arena, .path = x->path.path,
 		.dirfd = c->kind == SYSCALLS_MKDIRAT ? c->dirfd : AT_FDCWD,
 	};
-	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN };
+	struct policy_facts f = { .within = POLICY_UNKNOWN, .probe = POLICY_UNKNOWN,
+				  .predict = POLICY_UNKNOWN };
 
 	f.resolve = resolve_parent(&in, &x->res);
 	f.deny = x->res.deny;
@@ -99,6 +101,10 @@ static void decide(struct notif_ctx *x, int procfd)
 			f.probe = on_parent(&x->res);
 			if (f.probe == 0)
 				f.probe = emulate_probe(x->res.parentfd, x->res.last);
+			continue;
+		case POLICY_NEED_PREDICT:	/* no prediction without the target's power */
+			f.predict = on_parent(&x->res) < 0 ? 0 :
+				    predict_create(x->res.parentfd);
 			continue;
 		case POLICY_CREATE:
 			create(x, procfd);

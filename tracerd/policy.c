@@ -1,9 +1,10 @@
 /* What the target is told, decided on the real parent's identity only.
  * `emulated` is the kernel's own answer: everything the kernel would fail
  * before its create step is answered the same wherever the path points
- * (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES on search, EEXIST).
- * Outside the roots (no rule allows it), anything that reaches the create
- * step is EPERM, or the errno of the rule that denies it. */
+ * (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES on search, EEXIST, and
+ * predict.c's EROFS, EPERM of an immutable parent, EACCES on write).
+ * Outside the roots (no rule allows it), anything that would reach the
+ * filesystem is EPERM, or the errno of the rule that denies it. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,14 +71,20 @@ enum policy_step policy_decide(const struct policy_facts *f, struct verdict *v)
 	}
 	if (f->within == -ELOOP)	/* tracerd's bound: an error, not a judgement */
 		return answer(v, DECISION_ERROR, EPERM, "parent deeper than 4096 levels");
-	if (f->within < 0)
-		return answer(v, DECISION_DENIED, EPERM,
-			      f->within == -EACCES ? "parent's ancestry not searchable" :
-						    "cannot check the parent's ancestry");
+	/* refused, or not known to be allowed (an ancestry tracerd cannot
+	 * walk): the kernel's own refusals come first, wherever it is */
 	if (f->probe == POLICY_UNKNOWN)
 		return POLICY_NEED_PROBE;
 	if (f->probe < 0)
 		return answer(v, DECISION_EMULATED, -f->probe, NULL);
+	if (f->predict == POLICY_UNKNOWN)
+		return POLICY_NEED_PREDICT;
+	if (f->predict < 0)
+		return answer(v, DECISION_EMULATED, -f->predict, NULL);
+	if (f->within < 0)
+		return answer(v, DECISION_DENIED, EPERM,
+			      f->within == -EACCES ? "parent's ancestry not searchable" :
+						    "cannot check the parent's ancestry");
 	if (f->deny_err)
 		return answer(v, DECISION_DENIED, f->deny_err, "denied by the policy");
 	return answer(v, DECISION_DENIED, EPERM, "outside the allowed roots");

@@ -24,7 +24,7 @@ struct verdict {
 
 const char *decision_name(enum decision d);
 
-#define POLICY_UNKNOWN 2	/* within/probe not computed yet */
+#define POLICY_UNKNOWN 2	/* within/probe/predict not computed yet */
 
 struct policy_facts {
 	int resolve;		/* 0, or -errno from resolve_parent */
@@ -34,12 +34,15 @@ struct policy_facts {
 				 * or rule denies), -errno, or POLICY_UNKNOWN */
 	int deny_err;		/* the denying rule's errno, 0: none matched */
 	int probe;		/* outside: 0 absent, -EEXIST, -errno or POLICY_UNKNOWN */
+	int predict;		/* refused, absent: predict_create's 0 or -errno
+				 * (EACCES, EROFS, EPERM), or POLICY_UNKNOWN */
 };
 
 enum policy_step {
 	POLICY_ANSWER,		/* *v is final */
 	POLICY_NEED_WITHIN,	/* compute facts.within, call again */
 	POLICY_NEED_PROBE,	/* compute facts.probe, call again */
+	POLICY_NEED_PREDICT,	/* compute facts.predict, call again */
 	POLICY_CREATE,		/* create; the answer is mkdirat's errno */
 };
 

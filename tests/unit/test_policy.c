@@ -22,7 +22,8 @@ static struct verdict *fresh(void)
 static struct policy_facts facts(int resolve, const char *deny, enum last_type type,
 				 int within, int probe)
 {
-	struct policy_facts f = { resolve, deny, type, within, probe };
+	struct policy_facts f = { .resolve = resolve, .deny = deny, .type = type,
+				  .within = within, .probe = probe };
 
 	return f;
 }
@@ -128,6 +129,11 @@ static void test_ancestry(void **state)
 	struct policy_facts f = facts(0, NULL, LAST_NORM, -EACCES, POLICY_UNKNOWN);
 
 	(void)state;
+	/* the kernel's refusal as the target comes first (predict.c) */
+	step_is(&f, POLICY_NEED_PROBE);
+	f.probe = -EACCES;
+	answer_is(&f, DECISION_EMULATED, EACCES, NULL);
+	f.probe = 0;
 	answer_is(&f, DECISION_DENIED, EPERM, "parent's ancestry not searchable");
 	f.within = -ELOOP;
 	answer_is(&f, DECISION_ERROR, EPERM, "parent deeper than 4096 levels");
@@ -167,6 +173,37 @@ static void test_outside(void **state)
 	answer_is(&f, DECISION_DENIED, EPERM, "outside the allowed roots");
 }
 
+/* Refused and absent: predict.c's answer, the kernel's refusal before
+ * the filesystem, wins over EPERM and over a denying rule's errno, with or
+ * without a known ancestry; only a call it lets through is denied. */
+static void test_predicted(void **state)
+{
+	static const int refusals[] = { EACCES, EROFS, EPERM };
+	static const int within[] = { 0, -EACCES, -EIO };
+	struct policy_facts in = facts(0, NULL, LAST_NORM, 1, POLICY_UNKNOWN);
+
+	(void)state;
+	for (size_t w = 0; w < UNIT_LEN(within); w++) {
+		struct policy_facts f = facts(0, NULL, LAST_NORM, within[w], 0);
+
+		f.predict = POLICY_UNKNOWN;
+		step_is(&f, POLICY_NEED_PREDICT);
+		for (size_t i = 0; i < UNIT_LEN(refusals); i++) {
+			f.predict = -refusals[i];
+			f.deny_err = EACCES;
+			answer_is(&f, DECISION_EMULATED, refusals[i], NULL);
+		}
+		f.predict = 0;
+		f.deny_err = 0;
+		assert_int_equal(policy_decide(&f, fresh()), POLICY_ANSWER);
+		assert_int_equal(c.decision, DECISION_DENIED);
+		assert_int_equal(c.err, EPERM);
+	}
+	/* inside a root, never asked: mkdirat answers */
+	in.predict = POLICY_UNKNOWN;
+	step_is(&in, POLICY_CREATE);
+}
+
 static const int resolves[] = { 0, -EPERM, -ENOENT, -EACCES, -ELOOP, -E2BIG };
 static const char *const denies[] = { NULL, "refused" };
 static const int withins[] = { 1, 0, -EACCES, -ELOOP, -EIO };
@@ -187,7 +224,7 @@ static enum policy_step drive(struct policy_facts *f, int within, int probe)
 			f->within = within;
 		} else {
 			assert_int_equal(s, POLICY_NEED_PROBE);
-			assert_int_equal(f->within, 0);
+			assert_true(f->within <= 0 && f->within != -ELOOP);
 			f->probe = probe;
 		}
 	}
@@ -261,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_ancestry),
 		cmocka_unit_test(test_deleted_parent),
 		cmocka_unit_test(test_outside),
+		cmocka_unit_test(test_predicted),
 		cmocka_unit_test(test_drive_all),
 		cmocka_unit_test(test_names),
 	};

@@ -1,0 +1,178 @@
+#!/bin/bash
+# Issue 19, "Denials the kernel would refuse anyway": outside the allowed
+# roots, a mkdir the kernel would refuse before reaching the filesystem
+# gets the kernel's errno (decision emulated), as uid 65534 and as root,
+# compared with the same call made natively; only a call that would pass
+# those checks is denied with EPERM.
+. "$(dirname "$0")/lib.sh"
+
+nobody_files
+
+# as WHO CMD...: CMD natively as WHO (root or nobody)
+as() {
+	local who=$1
+	shift
+	case $who in
+	root) "$@" ;;
+	nobody) "${AS_NOBODY[@]}" "$@" ;;
+	esac
+}
+
+# sup_as WHO CMD...: CMD supervised as WHO. tracerd serves programs of
+# its own uid: nobody's are a nobody tracerd's ($NOBODY_DAEMON=1), or a
+# root program's that became nobody, which a root tracerd judges with the
+# credentials it adopts.
+sup_as() {
+	local who=$1
+	shift
+	case $who in
+	root) sup "$@" ;;
+	nobody)
+		if [ "${NOBODY_DAEMON:-0}" = 1 ]; then
+			sup_nobody "$@"
+		else
+			timeout -k 5 "$TMO" env LD_PRELOAD="$NLIB" "${AS_NOBODY[@]}" "$@"
+		fi
+		;;
+	esac
+}
+
+# same_at WHO NATIVE SUPERVISED WANT: mkdir NATIVE natively and
+# SUPERVISED under tracerd, both as WHO: both answer WANT, the supervised
+# one creates nothing, and its record is the kernel's errno, emulated.
+same_at() {
+	local who=$1 want=$4
+	run as "$who" "$NPROGS/mk" mkdir "$2"
+	assert_out "$want"
+	run sup_as "$who" "$NPROGS/mk" mkdir "$3"
+	assert_out "$want"
+	[ "$want" = EEXIST ] || assert_absent "$3"
+	expect_record path="$3" decision=emulated errno="$want" uid="$(as "$who" id -u)" '!reason'
+}
+
+# same WHO DIR WANT: same_at in DIR, with names of WHO's own
+same() {
+	same_at "$1" "$2/n-$1" "$2/s-$1" "$3"
+}
+
+# passes WHO DIR: natively mkdir would create DIR/n-WHO; supervised it is
+# denied, EPERM, nothing created.
+passes() {
+	local who=$1 dir=$2
+	run as "$who" "$NPROGS/mk" mkdir "$dir/n-$who"
+	assert_out 0
+	assert_dir "$dir/n-$who"
+	run sup_as "$who" "$NPROGS/mk" mkdir "$dir/s-$who"
+	assert_out EPERM
+	assert_absent "$dir/s-$who"
+	expect_record path="$dir/s-$who" decision=denied errno=EPERM reason?
+}
+
+# A tmpfs outside the roots for a test (chattr +a would outlive an ext4
+# directory's removal): $FS, 0755.
+scratch_fs() {
+	FS=$XT/fs
+	mkdir "$FS"
+	mount_tmpfs "$FS" mode=0755 || skip tmpfs "cannot mount a tmpfs (not root?)"
+}
+
+test_eacces() {
+	mkdir -m 0755 "$XT/rootdir"		# root's, not writable by nobody
+	same nobody "$XT/rootdir" EACCES
+	mkdir -m 0555 "$XT/r-x"
+	chown $NOBODY:$NOBODY "$XT/r-x"		# nobody's own, but not writable
+	same nobody "$XT/r-x" EACCES
+	mkdir -m 0733 "$XT/noread"		# write and search are enough
+	passes nobody "$XT/noread"
+	passes root "$XT/r-x"			# root overrides the modes
+}
+
+test_search() {
+	mkdir -m 0776 "$XT/nosearch"		# writable, not searchable by nobody
+	same nobody "$XT/nosearch" EACCES
+	passes root "$XT/nosearch"
+}
+
+test_erofs() {
+	mkdir -m 0777 "$XT/src"
+	mkdir "$XT/ro"
+	mount_bind "$XT/src" "$XT/ro" ro || skip mount "cannot bind-mount read-only"
+	same root "$XT/ro" EROFS
+	same nobody "$XT/ro" EROFS
+	# the mount is checked before the permission: EROFS, not EACCES
+	chmod 0755 "$XT/src"
+	same_at nobody "$XT/ro/n-nobody2" "$XT/ro/s-nobody2" EROFS
+	# and after the lookup: an existing name is EEXIST
+	mkdir "$XT/src/there"
+	same_at root "$XT/ro/there" "$XT/ro/there" EEXIST
+}
+
+test_erofs_sb() {
+	scratch_fs
+	mkdir -m 0777 "$FS/d"
+	mount -o remount,ro "$FS"
+	same root "$FS/d" EROFS
+	same nobody "$FS/d" EROFS
+}
+
+test_immutable() {
+	scratch_fs
+	mkdir -m 0777 "$FS/i"
+	chattr +i "$FS/i" || skip chattr "chattr +i refused on tmpfs"
+	same root "$FS/i" EPERM
+	# immutable is checked before the modes: EPERM, not EACCES
+	mkdir -m 0755 "$FS/i2"
+	chattr +i "$FS/i2"
+	same nobody "$FS/i2" EPERM
+}
+
+test_append_only() {
+	scratch_fs
+	mkdir -m 0777 "$FS/a"
+	chattr +a "$FS/a" || skip chattr "chattr +a refused on tmpfs"
+	# append-only refuses removals, not creations: natively created
+	passes root "$FS/a"
+	passes nobody "$FS/a"
+}
+
+test_would_pass() {
+	mkdir -m 0777 "$XT/open"
+	passes root "$XT/open"
+	passes nobody "$XT/open"
+}
+
+# nobody's tracerd serves nobody only: the root halves of the tests above
+# have been run against root's
+test_eacces_nobody() {
+	mkdir -m 0755 "$XT/rootdir"
+	same nobody "$XT/rootdir" EACCES
+	mkdir -m 0776 "$XT/nosearch"
+	same nobody "$XT/nosearch" EACCES
+	mkdir -m 0733 "$XT/noread"
+	passes nobody "$XT/noread"
+}
+
+test_erofs_nobody() {
+	mkdir -m 0755 "$XT/src"
+	mkdir "$XT/ro"
+	mount_bind "$XT/src" "$XT/ro" ro || skip mount "cannot bind-mount read-only"
+	same nobody "$XT/ro" EROFS
+}
+
+need_prog mk
+start_tracerd || exit 1
+t "EACCES: no write permission on the parent, as native (65534), root passes" test_eacces
+t "EACCES: no search permission on the parent, as native" test_search
+t "EROFS: read-only bind mount, before EACCES, after EEXIST (root, 65534)" test_erofs
+t "EROFS: read-only filesystem (root, 65534)" test_erofs_sb
+t "EPERM: immutable parent, before EACCES (root, 65534), emulated" test_immutable
+t "append-only parent: creations pass natively, so denied EPERM" test_append_only
+t "a call the kernel would let through: denied EPERM (root, 65534)" test_would_pass
+stop_tracerd
+
+# the same as uid 65534 with a tracerd of its own (no adopted credentials)
+NOBODY_DAEMON=1
+start_tracerd --as-nobody || exit 1
+t "nobody's tracerd: EACCES as native, 0733 denied" test_eacces_nobody
+t "nobody's tracerd: EROFS on a read-only bind mount" test_erofs_nobody
+stop_tracerd
