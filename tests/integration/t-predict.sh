@@ -159,6 +159,22 @@ test_erofs_nobody() {
 	same nobody "$XT/ro" EROFS
 }
 
+# Under a policy file: a rule that denies (with its own errno or not)
+# gives way to the kernel's refusal, and the record names that rule.
+test_rule() {
+	mountpoint -q "$PD/ro" || skip mount "cannot bind-mount read-only"
+	same root "$PD/ro" EROFS
+	same nobody "$PD/rootdir" EACCES
+	expect_record path="$PD/ro/s-root" rule="$PF:2" policy_gen=1
+	expect_record path="$PD/rootdir/s-nobody" rule="$PF:2" policy_gen=1
+	# the rule's own errno where the kernel would go on
+	run sup "$NPROGS/mk" mkdir "$PD/open/s-root"
+	assert_out ENOSPC
+	expect_record path="$PD/open/s-root" decision=denied errno=ENOSPC rule="$PF:2"
+	passes root "$PP/open"
+	expect_record path="$PP/open/s-root" rule="$PF:3"
+}
+
 need_prog mk
 start_tracerd || exit 1
 t "EACCES: no write permission on the parent, as native (65534), root passes" test_eacces
@@ -168,6 +184,18 @@ t "EROFS: read-only filesystem (root, 65534)" test_erofs_sb
 t "EPERM: immutable parent, before EACCES (root, 65534), emulated" test_immutable
 t "append-only parent: creations pass natively, so denied EPERM" test_append_only
 t "a call the kernel would let through: denied EPERM (root, 65534)" test_would_pass
+stop_tracerd
+
+PD=$OUT/pol-enospc
+PP=$OUT/pol-eperm
+PF=$WORK/predict-policy
+mkdir -p -m 0755 "$PD/rootdir" "$PD/src" "$PD/ro" "$PP"
+mkdir -m 0777 "$PD/open" "$PP/open"
+chmod 0777 "$PD/src"
+mount_bind "$PD/src" "$PD/ro" ro || true
+printf '%s\n' "allow /tmp" "deny $PD errno=ENOSPC" "deny $PP" >"$PF"
+start_tracerd --policy "$PF" || exit 1
+t "a denying rule: the kernel's EROFS and EACCES first, then its errno; rule named" test_rule
 stop_tracerd
 
 # the same as uid 65534 with a tracerd of its own (no adopted credentials)
