@@ -26,7 +26,7 @@ EOF
 # show: `tracerd policy show` into $T/out, exit 0, and its rules as
 # "WORDS|NAME" lines in $T/rules (skipped ones as "skipped: WORDS|NAME")
 show() {
-	run "$TRACERD" policy show "$@"
+	run "$TRACERD" policy show
 	assert_rc 0 "tracerd policy show"
 	assert_err_empty
 	sed -nE -e 's/^# skipped \(if-exists, no directory at load\): (.*[^ ]) +# (.*)$/skipped: \1|\2/p' \
