@@ -6,7 +6,9 @@
 # if-exists rule whose directory appeared now in force); a broken file
 # changes nothing; `tracerd status` says the same (text and --json);
 # --allow roots named --allow:N; a path the syntax cannot hold is said,
-# exit 1; no daemon: exit 3; a usage error: exit 2.
+# exit 1; no daemon: exit 3; a usage error: exit 2; a tracerd of before
+# the policy: status reads it, show says it is too old; a newer answer's
+# unknown lines and keys are skipped.
 . "$(dirname "$0")/lib.sh"
 
 P=$WORK/show
@@ -147,6 +149,54 @@ test_none() {
 	assert_rc 2 "--socket without a name"
 }
 
+# A fake tracerd on socket argv[1] answering each status request of
+# argv[3] connections with the text of the file argv[2] (version 3, OK);
+# argv[4] is made once it listens.
+FAKE='
+import socket, struct, sys
+text = open(sys.argv[2], "rb").read()
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0" + sys.argv[1])
+s.listen(4)
+s.settimeout(10)
+open(sys.argv[4], "w").close()
+for _ in range(int(sys.argv[3])):
+    c, _ = s.accept()
+    c.recv(64)
+    c.sendall(struct.pack("<IHHQ", 0x4e4f5446, 3, 0, len(text)) + text)
+    c.close()
+'
+HEAD18='{"tracerd":"status","pid":7,"version":"0.1.0","started":"2026-01-01T00:00:00.000000Z","uptime_ms":5,"socket":"@s","threads":4,"busy":0,"parked":0,"stalled":0,"programs":0,"listed":0,"emulated":0,"denied":0,"error":0,"lost":0,"lost_records":0,"roots":1,"outputs":0'
+
+# fake_ask TEXT CMD...: CMD (tracerd ... --socket NAME appended) against a
+# fake answering TEXT, its status and output as run's
+fake_ask() {
+	local name=notif-fake-$$-$RANDOM text=$1
+	shift
+	printf '%s\n' "$text" >"$T/fake.text"
+	rm -f "$T/fake.ready"
+	"$PY" -c "$FAKE" "$name" "$T/fake.text" 1 "$T/fake.ready" 2>"$T/fake.err" &
+	poll test -e "$T/fake.ready" || fail "the fake did not start"
+	run "$@" --socket "$name"
+	wait $! || fail "the fake failed: $(cat "$T/fake.err")"
+}
+
+test_versions() {
+	# a tracerd of issue 18 (no policy): status reads it, show says why not
+	fake_ask "$HEAD18}"$'\n''{"root":"/tmp"}' "$TRACERD" status
+	assert_rc 0 "status from a tracerd without the policy keys"
+	grep -q '^policy:' "$T/out" && { show_run; fail "a policy line from a tracerd without one"; }
+	grep -qx 'roots:     /tmp' "$T/out" || { show_run; fail "the roots of the older answer"; }
+	fake_ask "$HEAD18}" "$TRACERD" policy show
+	assert_rc 1 "show against a tracerd without the policy keys"
+	assert_err_has "tracerd policy show: tracerd 0.1.0 (pid 7) is too old to say its policy"
+	# a newer one: keys, a line kind and a rule key unknown here are skipped
+	fake_ask "$HEAD18"',"policy_gen":5,"policy":"/p","rules":1,"later":"x"}'$'\n''{"quota":1}'$'\n''{"rule":"/p:3","action":"allow","dir":"/tmp","errno":null,"exe":null,"skipped":false,"hits":9}' \
+		"$TRACERD" policy show
+	assert_rc 0 "show against a newer answer"
+	assert_out "# policy in force in tracerd pid 7: /p, gen 5, 1 rule"$'\n'"allow /tmp                                # /p:3"
+}
+
 start_tracerd --policy "$F" || exit 1
 t "policy show: the file's rules, each FILE:LINE, gen 1; policy check passes" test_file
 t "status: the policy line and --json's policy keys" test_status
@@ -157,3 +207,4 @@ start_tracerd --allow "$P/c" --allow "$P/b" || exit 1
 t "--allow: the rules named --allow:N, no file" test_allow
 stop_tracerd
 t "no daemon: exit 3; usage errors: exit 2" test_none
+t "answers of an older and a newer tracerd: read, or said why not" test_versions
