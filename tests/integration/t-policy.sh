@@ -241,6 +241,69 @@ unset XDG_CONFIG_HOME
 t "no --policy, no --allow: \$XDG_CONFIG_HOME/tracerd/policy is the policy" test_default_file
 stop_tracerd
 
+
+# hup_and_wait: SIGHUP, then wait until tracerd said it reopened the log
+# (the first thing a SIGHUP does; the policy is read right after it)
+hup_and_wait() {
+	local n
+	n=$(grep -c 'reopened the audit log' "$TRACERD_ERR" || true)
+	kill -HUP "$TRACERD_SIGPID"
+	poll has_reopened $((n + 1)) || fail "tracerd did not act on SIGHUP"
+}
+has_reopened() { [ "$(grep -c 'reopened the audit log' "$TRACERD_ERR")" -ge "$1" ]; }
+
+test_home_file() {
+	# XDG_CONFIG_HOME unset: ~/.config/tracerd/policy
+	run_pid mkdir "$OUT/home-ok/d"
+	assert_rc 0
+	expect_record pid="$TPID" path="$OUT/home-ok/d" errno=null rule="$HF:1" policy_gen=1
+	# gone: the policy in force stays, with a warning
+	rm "$HF"
+	hup_and_wait
+	poll grep -q "policy file $HF is gone" "$TRACERD_ERR" || { dump_tracerd; fail "no warning"; }
+	run_pid mkdir "$OUT/home-ok/e"
+	assert_rc 0
+	expect_record pid="$TPID" path="$OUT/home-ok/e" errno=null rule="$HF:1" policy_gen=1
+	# back, another one: loaded
+	printf 'allow %s\n' "$OUT/home-new" >"$HF"
+	hup_and_wait
+	poll has_record event=reload ok=True policy_gen=2 rules=1 || { dump_tracerd; fail "not loaded"; }
+	run_pid mkdir "$OUT/home-new/f" "$OUT/home-ok/g"
+	assert_rc 1
+	assert_absent "$OUT/home-ok/g"
+	expect_record pid="$TPID" path="$OUT/home-new/f" errno=null rule="$HF:1" policy_gen=2
+	expect_record pid="$TPID" path="$OUT/home-ok/g" errno=EPERM policy_gen=2
+}
+
+test_default_appears() {
+	# started without a default file: /tmp
+	run_pid mkdir "$WORK/appears-tmp"
+	assert_rc 0
+	expect_record pid="$TPID" path="$WORK/appears-tmp" errno=null policy_gen=1
+	mkdir -p "$CFG2/tracerd"
+	printf '# appeared\nallow %s\n' "$OUT/appeared" >"$CFG2/tracerd/policy"
+	hup_and_wait
+	poll has_record event=reload ok=True policy_gen=2 rules=1 || { dump_tracerd; fail "not loaded"; }
+	run_pid mkdir "$OUT/appeared/d" "$WORK/appears-tmp2"
+	assert_rc 1
+	assert_dir "$OUT/appeared/d"
+	assert_absent "$WORK/appears-tmp2"
+	expect_record pid="$TPID" path="$OUT/appeared/d" errno=null rule="$CFG2/tracerd/policy:2" \
+		policy_gen=2
+	expect_record pid="$TPID" path="$WORK/appears-tmp2" errno=EPERM policy_gen=2
+}
+
+test_allow_over_default() {
+	# --allow given: the default file (allow $OUT/dflt, deny /tmp) is not read
+	run_pid mkdir "$WORK/allowed-by-arg" "$OUT/dflt/not-by-file"
+	assert_rc 1
+	assert_dir "$WORK/allowed-by-arg"
+	assert_absent "$OUT/dflt/not-by-file"
+	expect_record pid="$TPID" path="$WORK/allowed-by-arg" errno=null
+	expect_record pid="$TPID" path="$OUT/dflt/not-by-file" errno=EPERM
+	expect_no_record rule^="$CFG/"
+}
+
 # ---------------------------------------------------------------- reload
 # Reload under load: 8 programs mkdir in $L in a loop, each logging its
 # own answers, while the driver alternates the policy between A (allow $L)
@@ -380,4 +443,30 @@ test_reload_load() {
 
 start_tracerd --policy "$R" --log-max-size 0 || exit 1
 t "reload under load: 8 programs, 200 reloads 50 ms apart, one broken file" test_reload_load
+stop_tracerd
+
+export XDG_CONFIG_HOME=$CFG
+start_tracerd --allow "$WORK" || exit 1
+unset XDG_CONFIG_HOME
+t "--allow given: the default policy file is not read" test_allow_over_default
+stop_tracerd
+
+# ~/.config/tracerd/policy when XDG_CONFIG_HOME is unset; SIGHUP after it
+# is removed, then after another one is written
+HF=$WORK/home/.config/tracerd/policy
+mkdir -p "${HF%/*}" "$OUT/home-ok" "$OUT/home-new"
+printf 'allow %s\n' "$OUT/home-ok" >"$HF"
+REAL_HOME=$HOME
+export HOME=$WORK/home
+start_tracerd || exit 1
+export HOME=$REAL_HOME
+t "~/.config/tracerd/policy; gone at SIGHUP: kept, warned; written again: loaded" test_home_file
+stop_tracerd
+
+CFG2=$WORK/cfg2
+mkdir -p "$CFG2" "$OUT/appeared"
+export XDG_CONFIG_HOME=$CFG2
+start_tracerd || exit 1
+unset XDG_CONFIG_HOME
+t "no default file at start (/tmp); one written, then SIGHUP: loaded" test_default_appears
 stop_tracerd
