@@ -14,7 +14,7 @@ as() {
 	shift
 	case $who in
 	root) "$@" ;;
-	nobody) "${AS_NOBODY[@]}" "$@" ;;
+	nobody) "${AS_NOBODY[@]}" ${USERNS:+"${UNS[@]}"} "$@" ;;
 	esac
 }
 
@@ -31,7 +31,8 @@ sup_as() {
 		if [ "${NOBODY_DAEMON:-0}" = 1 ]; then
 			sup_nobody "$@"
 		else
-			timeout -k 5 "$TMO" env LD_PRELOAD="$NLIB" "${AS_NOBODY[@]}" "$@"
+			timeout -k 5 "$TMO" env LD_PRELOAD="$NLIB" "${AS_NOBODY[@]}" \
+				${USERNS:+"${UNS[@]}"} "$@"
 		fi
 		;;
 	esac
@@ -47,8 +48,12 @@ same_at() {
 	run sup_as "$who" "$NPROGS/mk" mkdir "$3"
 	assert_out "$want"
 	[ "$want" = EEXIST ] || assert_absent "$3"
-	expect_record path="$3" decision=emulated errno="$want" uid="$(as "$who" id -u)" '!reason'
+	expect_record path="$3" decision=emulated errno="$want" \
+		uid="$([ "$who" = root ] && echo 0 || echo $NOBODY)" '!reason'
 }
+
+# the userns root "user": 65534 outside, root inside its namespace
+UNS=(unshare -Ur)
 
 # same WHO DIR WANT: same_at in DIR, with names of WHO's own
 same() {
@@ -159,6 +164,17 @@ test_erofs_nobody() {
 	same nobody "$XT/ro" EROFS
 }
 
+# Root of a user namespace (unshare -Ur as 65534): its capabilities count
+# only on directories whose owner maps into it, as the kernel decides.
+test_userns() {
+	"${AS_NOBODY[@]}" unshare -Ur true 2>/dev/null || skip userns "unshare -Ur refused"
+	mkdir -m 0755 "$XT/rootdir"			# root's: no power over it
+	same_at nobody "$XT/rootdir/n" "$XT/rootdir/s" EACCES
+	mkdir -m 0555 "$XT/mapped"
+	chown $NOBODY:$NOBODY "$XT/mapped"		# maps: DAC_OVERRIDE counts
+	passes nobody "$XT/mapped"
+}
+
 # Under a policy file: a rule that denies (with its own errno or not)
 # gives way to the kernel's refusal, and the record names that rule.
 test_rule() {
@@ -184,6 +200,7 @@ t "EROFS: read-only filesystem (root, 65534)" test_erofs_sb
 t "EPERM: immutable parent, before EACCES (root, 65534), emulated" test_immutable
 t "append-only parent: creations pass natively, so denied EPERM" test_append_only
 t "a call the kernel would let through: denied EPERM (root, 65534)" test_would_pass
+USERNS=1 t "root of a user namespace: EACCES on an unmapped parent, mapped passes" test_userns
 stop_tracerd
 
 PD=$OUT/pol-enospc
