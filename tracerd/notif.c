@@ -80,7 +80,8 @@ static void results_init(struct notif_ctx *x)
 	x->res.parentfd = -1;
 	x->res.deny = NULL;
 	x->res.have_resolved = x->res.have_cwd = false;
-	x->verdict = (struct verdict){ DECISION_ERROR, EPERM, "not evaluated" };
+	x->verdict = (struct verdict){ .decision = DECISION_ERROR, .err = EPERM,
+				       .reason = "not evaluated" };
 	x->created = false;
 	x->formatted = 0;
 	x->claim = 0;
