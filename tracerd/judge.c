@@ -12,6 +12,7 @@
 #include "notif_ctx.h"
 #include "predict.h"
 #include "rules.h"
+#include "stages.h"
 #include "tidcache.h"
 #include "tracerd.h"
 
@@ -59,9 +60,11 @@ static void create(struct notif_ctx *x, int procfd)
 			     "no room for the record in the audit log");
 		return;
 	}
+	STAGE_MARK(STAGE_RECORD);
 	keep_decided(x);
 	if (x->slot && !x->res.have_cwd)
 		target_cwd(procfd, &x->facts);	/* the record is complete once created */
+	STAGE_MARK(STAGE_FACTS);
 	hook_pause(HOOK_BEFORE_CREATE, x->path.path);
 	r = on_parent(&x->res);
 	if (r == 0)
@@ -69,7 +72,9 @@ static void create(struct notif_ctx *x, int procfd)
 	x->verdict.decision = DECISION_EMULATED;
 	x->verdict.err = -r;
 	x->created = r == 0;
+	STAGE_MARK(STAGE_CREATE);
 	keep_created(x);
+	STAGE_MARK(STAGE_RECORD);
 	hook_pause(HOOK_AFTER_CREATE, x->path.path);
 }
 
@@ -90,26 +95,35 @@ static void decide(struct notif_ctx *x, int procfd)
 				  .predict = POLICY_UNKNOWN };
 
 	f.resolve = resolve_parent(&in, &x->res);
+	STAGE_MARK(STAGE_RESOLVE);
 	f.deny = x->res.deny;
 	f.type = x->res.type;
 	for (;;) {
 		switch (policy_decide(&f, &x->verdict)) {
 		case POLICY_NEED_WITHIN:
+			STAGE_MARK(STAGE_POLICY);
 			f.within = within(x, procfd, &f);
+			STAGE_MARK(STAGE_ANCESTRY);
 			continue;
 		case POLICY_NEED_PROBE:
+			STAGE_MARK(STAGE_POLICY);
 			f.probe = on_parent(&x->res);
 			if (f.probe == 0)
 				f.probe = emulate_probe(x->res.parentfd, x->res.last);
+			STAGE_MARK(STAGE_PROBE);
 			continue;
 		case POLICY_NEED_PREDICT:	/* no prediction without the target's power */
+			STAGE_MARK(STAGE_POLICY);
 			f.predict = on_parent(&x->res) < 0 ? 0 :
 				    predict_create(x->res.parentfd);
+			STAGE_MARK(STAGE_PROBE);
 			continue;
 		case POLICY_CREATE:
+			STAGE_MARK(STAGE_POLICY);
 			create(x, procfd);
 			return;
 		case POLICY_ANSWER:
+			STAGE_MARK(STAGE_POLICY);
 			return;
 		}
 	}
@@ -180,6 +194,7 @@ static void as_target(struct notif_ctx *x, int procfd, bool same)
 		return;
 	}
 	cwd_fact(x, procfd);
+	STAGE_MARK(STAGE_FACTS);
 	decide(x, procfd);
 	if (!same)
 		creds_restore(&daemon_cfg.self_creds);
@@ -198,7 +213,9 @@ static void evaluate(struct notif_ctx *x, int listener, uint64_t owner, struct t
 
 	if (r >= 0) {
 		target_read_facts(f->proc, t);
+		STAGE_MARK(STAGE_FACTS);
 		r = target_read_path(c->tid, c->path_ptr, &x->path);
+		STAGE_MARK(STAGE_PATH);
 	}
 	same = creds_equal(&t->creds, &daemon_cfg.self_creds);
 	if (!target_valid(listener, c->id)) {
@@ -214,8 +231,10 @@ static void evaluate(struct notif_ctx *x, int listener, uint64_t owner, struct t
 	} else {
 		as_target(x, f->proc, same);
 	}
+	STAGE_MARK(STAGE_OTHER);
 	if (t->ok && !x->res.have_cwd)
 		target_cwd(f->proc, t);
+	STAGE_MARK(STAGE_FACTS);
 }
 
 void judge_call(struct notif_ctx *x, int listener, uint64_t owner)
@@ -233,6 +252,7 @@ void judge_call(struct notif_ctx *x, int listener, uint64_t owner)
 		return;
 	}
 	r = tidcache_get(c->tid, owner, &f);
+	STAGE_MARK(STAGE_FACTS);
 	if (r == -EMFILE || r == -ENFILE) {
 		policy_error(&x->verdict, EPERM, "tracerd is out of file descriptors or memory");
 		return;

@@ -16,6 +16,7 @@
 #include "rules.h"
 #include "notif_ctx.h"
 #include "stats.h"
+#include "stages.h"
 #include "tracerd.h"
 
 struct notif_ctx *notif_ctx_new(struct inflight_slot *slot)
@@ -154,16 +155,20 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 {
 	const char *path;
 
+	STAGE_START();
 	hook_pause(HOOK_BEFORE_KEEP, NULL);
 	keep_received(x, owner);
 	call_init(&x->call, x->req, owner, x->recovering);
 	results_init(x);
 	hook_pause(HOOK_AFTER_RECV, NULL);
 	x->policy = rules_get();
+	STAGE_MARK(STAGE_OTHER);
 	judge_call(x, listener, owner);
 	if (!x->created)
 		keep_decided(x);
+	STAGE_MARK(STAGE_OTHER);
 	record(x);
+	STAGE_MARK(STAGE_RECORD);
 	rules_put(x->policy);
 	x->policy = NULL;
 	stats_add(&stats.decided[x->verdict.decision], 1);
@@ -171,7 +176,11 @@ void notif_answer(struct notif_ctx *x, int listener, uint64_t owner)
 	hook_pause(HOOK_AFTER_RECORD, path);
 	fdutil_replace(&x->res.parentfd, -1);
 	hook_pause(HOOK_BEFORE_SEND, path);
+	STAGE_MARK(STAGE_OTHER);
 	send(x, listener);
+	STAGE_MARK(STAGE_ANSWER);
+	STAGE_END(x->created ? STAGE_CREATED : x->verdict.decision == DECISION_DENIED ?
+		  STAGE_REFUSED : STAGE_ELSE);
 }
 
 static void take(struct notif_ctx *x, const void *notif, size_t len)
