@@ -2,6 +2,8 @@
 # Programs in $(B)/bench/: bench-loop (the measured loops), bench-sup (the
 # launcher and the floor/seed-style/facts supervisors), bench-start (process
 # start), minshim.so + bench-minsrv (the start floor: the minimal handoff).
+# $(B)/stages/tracerd (Makefile): the daemon with the per-stage clock of
+# issue 20, for tests/bench/stages.sh.
 
 BENCH_DIR := $(B)/bench
 BENCH_BINS := $(BENCH_DIR)/bench-loop $(BENCH_DIR)/bench-sup $(BENCH_DIR)/bench-start \
@@ -33,9 +35,10 @@ $(BENCH_DIR)/bench-minsrv: tests/bench/minsrv.c $(COMMON_SRC) $(BENCH_HDRS) | $(
 
 bench-bins: $(BENCH_BINS)
 
-bench: all $(BENCH_BINS)
+bench: all $(BENCH_BINS) $(B)/stages/tracerd
 	B=$(B) BENCH_THREADS=$(BENCH_THREADS) \
 		BENCH_CMD='make bench' bash tests/bench/run.sh
+	B=$(B) bash tests/bench/stages.sh
 	B=$(B) bash tests/bench/inflight.sh
 	B=$(B) bash tests/bench/spawn.sh
 	B=$(B) bash tests/bench/outputs.sh
