@@ -56,7 +56,7 @@ test_check() {
 	assert_rc 0
 	pol check a b
 	assert_rc 2
-	pol show
+	pol frobnicate
 	assert_rc 2
 }
 
