@@ -76,7 +76,7 @@ if command -v strace >/dev/null; then
 			"$bin/bench-loop" -n 2000 -d "$T/$v" mkdir >/dev/null 2>&1
 		kill -INT "$sp" 2>/dev/null
 		wait "$sp" 2>/dev/null
-		n=$(awk '$NF == "total" { print $(NF-2) }' "$T/$v.strace")
+		n=$(awk '$NF == "total" { print $4 }' "$T/$v.strace")
 		echo "  syscalls of tracerd per mkdir, $v table: $(python3 -c "print('%.1f' % (${n:-0} / 2200))")"
 	done
 fi

@@ -86,7 +86,7 @@ syscalls() {
 	preload) cmd=(env LD_PRELOAD="$lib" sh -c "$LOOP") ;;
 	esac
 	strace -f -c -o "$T/strace.$1" "${cmd[@]}" >/dev/null 2>&1 || return 1
-	awk -v n="$N" '$NF == "total" { printf "%.1f", $(NF - 2) / n }' "$T/strace.$1"
+	awk -v n="$N" '$NF == "total" { printf "%.1f", $4 / n }' "$T/strace.$1"
 }
 
 echo "spawn bench: $N x /bin/true from one shell, $ROUNDS interleaved rounds (median ratio to native)"
