@@ -16,18 +16,22 @@
 #include "tidcache.h"
 #include "tracerd.h"
 
+/* The target's executable by identity: /proc/TID/exe followed. */
+static int target_exe(void *procfd, struct ident *out)
+{
+	return ident_at(*(int *)procfd, "exe", 0, out);
+}
+
 /* The nearest rule on the judged parent or an ancestor that applies to
  * the target: tracerd's own judgement, made with tracerd's credentials
  * even while the thread acts as the target. The target's executable is
- * known by identity, and only read when a rule has exe=. 1 a rule
- * allows creating, 0 none does, -errno. */
+ * known by identity, read only when a directory met has a rule with
+ * exe=. 1 a rule allows creating, 0 none does, -errno. */
 static int within(struct notif_ctx *x, int procfd, struct policy_facts *f)
 {
 	const struct creds *t = creds_suspend(&daemon_cfg.self_creds);
-	struct ident exe;
-	bool have_exe = x->policy->has_exe && ident_at(procfd, "exe", 0, &exe) == 0;
 	struct rule_match m;
-	int r = rules_match(x->policy, x->res.parentfd, have_exe ? &exe : NULL, &m);
+	int r = rules_match(x->policy, x->res.parentfd, target_exe, &procfd, &m);
 
 	if (creds_resume(t) < 0)
 		return -EPERM;

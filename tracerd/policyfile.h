@@ -78,6 +78,10 @@ void policyset_free(struct policyset *s);
 const struct rule *policyset_on(const struct policyset *s, const struct ident *dir,
 				const struct ident *exe);
 
+/* Is there a rule with exe= on the directory dir? (Then the program's
+ * executable must be known to choose.) */
+bool policyset_exe_on(const struct policyset *s, const struct ident *dir);
+
 /* "allow", "deny", "audit" */
 const char *policy_action_name(enum policy_action a);
 /* The deny errnos mkdir can return natively: the value, or -EINVAL. */

@@ -295,3 +295,13 @@ const struct rule *policyset_on(const struct policyset *s, const struct ident *d
 	}
 	return plain;
 }
+
+bool policyset_exe_on(const struct policyset *s, const struct ident *dir)
+{
+	if (!s->nbucket)
+		return false;
+	for (const struct rule *r = s->bucket[hash(dir, s->nbucket)]; r; r = r->next)
+		if (r->exe && ident_eq(&r->dir, dir))
+			return true;
+	return false;
+}

@@ -135,8 +135,11 @@ void rules_put(struct rules *r)
 }
 
 struct match_arg {
-	const struct policyset *set;
-	const struct ident *exe;
+	const struct rules *r;
+	rules_exe_fn *read_exe;
+	void *arg;
+	int have_exe;		/* 0 not read yet, 1 read, -1 unreadable */
+	struct ident exe;
 	const struct rule *rule;
 };
 
@@ -144,13 +147,16 @@ static bool on_dir(const struct ident *id, void *arg)
 {
 	struct match_arg *a = arg;
 
-	a->rule = policyset_on(a->set, id, a->exe);
+	if (a->r->has_exe && !a->have_exe && policyset_exe_on(a->r->set, id))
+		a->have_exe = a->read_exe(a->arg, &a->exe) == 0 ? 1 : -1;
+	a->rule = policyset_on(a->r->set, id, a->have_exe == 1 ? &a->exe : NULL);
 	return a->rule != NULL;
 }
 
-int rules_match(const struct rules *r, int fd, const struct ident *exe, struct rule_match *m)
+int rules_match(const struct rules *r, int fd, rules_exe_fn *exe, void *arg,
+		struct rule_match *m)
 {
-	struct match_arg a = { r->set, exe, NULL };
+	struct match_arg a = { .r = r, .read_exe = exe, .arg = arg };
 	int k = resolve_nearest(fd, on_dir, &a, &daemon_cfg.self_root);
 
 	m->rule = k == 1 ? a.rule : NULL;

@@ -39,11 +39,16 @@ struct rule_match {
 	unsigned depth;			/* levels above the parent (0: the parent) */
 };
 
+/* The target's executable, by identity, read only when a directory met
+ * has a rule with exe=: exe(arg, out) 0 or -errno (then only rules
+ * without exe= apply). */
+typedef int rules_exe_fn(void *arg, struct ident *out);
+
 /* Walk up from the directory fd (as resolve_within does) to the nearest
- * rule of r that applies to a program whose executable is exe (NULL:
- * unknown, only rules without exe= apply). 1 with m->rule set, 0 when no
+ * rule of r that applies to the target. 1 with m->rule set, 0 when no
  * rule matched, -errno as resolve_within (-ENOENT: fd was deleted). */
-int rules_match(const struct rules *r, int fd, const struct ident *exe, struct rule_match *m);
+int rules_match(const struct rules *r, int fd, rules_exe_fn *exe, void *arg,
+		struct rule_match *m);
 
 /* "FILE:LINE" of a rule into buf (the name given for --allow/default). */
 void rules_name(const struct rules *r, const struct rule *rule, char *buf, size_t cap);

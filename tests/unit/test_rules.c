@@ -3,6 +3,7 @@
  * swaps versions while a call still holds the old one. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,12 +76,25 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+static unsigned exe_reads;
+
+/* The program's executable, as judge.c reads it: here given (NULL: it
+ * cannot be read). */
+static int read_exe(void *arg, struct ident *out)
+{
+	exe_reads++;
+	if (!arg)
+		return -ESRCH;
+	*out = *(const struct ident *)arg;
+	return 0;
+}
+
 /* The rule matched from directory rel, as "FILE:LINE", or "" for none. */
 static const char *match(const struct rules *r, const char *rel, const struct ident *exe)
 {
 	static char name[512];
 	struct rule_match m;
-	int fd = open_dir(rel), k = rules_match(r, fd, exe, &m);
+	int fd = open_dir(rel), k = rules_match(r, fd, read_exe, (void *)(uintptr_t)exe, &m);
 
 	close(fd);
 	assert_true(k == 0 || k == 1);
@@ -142,7 +156,12 @@ static void test_nearest_and_exe(void **state)
 	assert_string_equal(match(r, "a/b/c", &other), "policy:3");
 	assert_string_equal(match(r, "a/b", &self), "policy:4");	/* exe= first */
 	assert_string_equal(match(r, "x/y", NULL), "policy:5");
+	exe_reads = 0;
 	assert_string_equal(match(r, "other", &self), "");
+	assert_string_equal(match(r, "a", &self), "policy:2");
+	assert_int_equal(exe_reads, 0);	/* no exe= rule met: never read */
+	assert_string_equal(match(r, "a/b/c", &self), "policy:4");
+	assert_int_equal(exe_reads, 1);
 	rules_put(r);
 	rules_free_all();
 }
