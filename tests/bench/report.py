@@ -2,7 +2,8 @@
 """The table of `make bench`: medians and min-max per (variant, metric) and
 the goals of issue 7, each a median of ratios computed within one round.
 
-usage: report.py RES.tsv NOTES HEADER-LINE...
+usage: report.py RES.tsv NOTES [syscalls=FILE] HEADER-LINE...
+FILE: syscalls.sh's per-call counts, shown beside issue 20's rows.
 RES.tsv lines: round <TAB> variant <TAB> metric <TAB> value (ns, calls/s,
 KiB or a count)."""
 import statistics
@@ -43,6 +44,20 @@ GOALS = [
     ("throughput 8 progs: tracerd / floor", "tp8_cps", "tracerd", "floor", ">=", 0.8),
 ]
 RSS_GOAL_MIB = 4.0
+
+# Issue 20's rows: tracerd against the facts floor (the least a correct
+# supervisor reads per call), each a median of per-round ratios; bound
+# None is context, not a goal. (text, metric, numerator, denominator, op,
+# bound, the syscalls per call shown beside it: (variant, class) pairs)
+GOALS20 = [
+    ("allowed mkdir: tracerd / facts floor", "mkdir", "tracerd", "facts", "<=", 1.10,
+     [("tracerd", "allowed"), ("facts", "allowed")]),
+    ("refused mkdir: tracerd / facts floor", "denied", "tracerd", "facts", "<=", 1.20,
+     [("tracerd", "refused"), ("facts", "refused")]),
+    ("strace --seccomp-bpf / tracerd", "mkdir", "strace", "tracerd", ">=", 1.5, []),
+    ("getpid: libnotif / allow-all", "getpid", "tracerd", "allowall", "<=", 1.03, []),
+    ("facts floor / bare floor (context)", "mkdir", "facts", "floor", None, None, []),
+]
 
 # Context, not goals: how much of tracerd's gaps the floors with what the
 # rules require (the per-call facts; the start handoff) account for.
@@ -166,6 +181,39 @@ def goals(vals):
                                              "<= %g" % RSS_GOAL_MIB, "n/a"))
 
 
+def load_syscalls(path):
+    """ "syscalls VARIANT CLASS TOTAL NAME=N ..." lines of syscalls.sh."""
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                w = line.split()
+                if len(w) >= 4 and w[0] == "syscalls":
+                    out[(w[1], w[2])] = (w[3], " ".join(w[4:]))
+    except OSError:
+        pass
+    return out
+
+
+def goals20(vals, sysc):
+    print()
+    print("issue 20 (median of per-round ratios)     ratio  min-max    rounds  bound    result")
+    for text, metric, num, den, op, bound, sc in GOALS20:
+        xs = per_round(vals, metric, num, den, "/")
+        bnd = "%s %g" % (op, bound) if bound else "-"
+        if not xs:
+            print("%-38s %8s  %-12s %4d  %-8s %s" % (text, "n/a", "", 0, bnd, "n/a"))
+            continue
+        med = statistics.median(xs)
+        print("%-38s %8.2f  %-12s %4d  %-8s %s" % (
+            text, med, "%.2f-%.2f" % (min(xs), max(xs)), len(xs), bnd,
+            verdict(med, op, bound) if bound else "context"))
+        for var, cls in sc:
+            total, names = sysc.get((var, cls), ("n/a", ""))
+            print("    syscalls per call, %-7s %-7s %5s  %s" % (
+                "tracerd" if var == "tracerd" else "floor", cls, total, names))
+
+
 def per_round(vals, metric, a, b, op):
     x = vals.get((a, metric), {})
     y = vals.get((b, metric), {})
@@ -190,7 +238,8 @@ def main():
     res, notes = sys.argv[1], sys.argv[2]
     print("== make bench: libnotif + tracerd side by side ==")
     for line in sys.argv[3:]:
-        print(line)
+        if not line.startswith("syscalls="):
+            print(line)
     print("floor: 1 thread, process_vm_readv + ID_VALID + mkdir + one write(2) + SEND, "
           "SYNC_WAKE_UP; poll(2) on one program (keeps SYNC_WAKE_UP's CPU), epoll for N > 1")
     print("floor + required facts: the floor plus, per call, /proc/TID/status in full (umask, ids, "
@@ -211,6 +260,8 @@ def main():
     memory(vals)
     goals(vals)
     context(vals)
+    if len(sys.argv) > 3 and sys.argv[3].startswith("syscalls="):
+        goals20(vals, load_syscalls(sys.argv[3][len("syscalls="):]))
     with open(notes) as f:
         lines = [l.rstrip("\n") for l in f if l.strip()]
     if lines:

@@ -4,7 +4,10 @@
 # records one value per (variant, metric) in $T/res.tsv; report.py prints the
 # medians, min-max and the goals (ratios taken within a round).
 #
-# Environment: BENCH_THREADS=K (tracerd --threads K), BENCH_ROUNDS (7),
+# The rows of issue 20 (tracerd against the facts floor) need at least 15
+# rounds; syscalls.sh adds the syscalls per call beside them.
+#
+# Environment: BENCH_THREADS=K (tracerd --threads K), BENCH_ROUNDS (15),
 # BENCH_TP_ROUNDS (3), BENCH_TP_SECS (2), BENCH_IDLE (1000), B (build).
 set -u
 
@@ -13,12 +16,12 @@ cd "$top" || exit 1
 B=${B:-build}
 bin=$top/$B/bench
 lib=$top/$B/libnotif.so
-ROUNDS=${BENCH_ROUNDS:-7}
+ROUNDS=${BENCH_ROUNDS:-15}
 TP_ROUNDS=${BENCH_TP_ROUNDS:-3}
 TP_SECS=${BENCH_TP_SECS:-2}
 IDLE=${BENCH_IDLE:-1000}
 THREADS=${BENCH_THREADS:-}
-BUDGET=${BENCH_BUDGET:-150}	# seconds after which no new measurement starts
+BUDGET=${BENCH_BUDGET:-240}	# seconds after which no new measurement starts
 N_FAST=20000		# calls per mkdir-type loop (floor, tracerd, strace, native)
 N_SLOW=5000		# seed-style: no SYNC_WAKE_UP, up to ~50 us a call
 N_START=300		# /bin/true starts per variant and round
@@ -310,8 +313,9 @@ if [ -n "$TPID" ]; then
 	[ "$TRC" = 0 ] || note "tracerd exited $TRC on SIGTERM (want 0)"
 fi
 stop_minsrv
+B=$B bash "$top/tests/bench/syscalls.sh" >"$T/syscalls" 2>>"$NOTES"
 
-/usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" \
+/usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" "syscalls=$T/syscalls" \
 	"command: ${BENCH_CMD:-tests/bench/run.sh}${THREADS:+ BENCH_THREADS=$THREADS}" \
 	"date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  kernel: $(uname -r)  cpus: $(nproc)  fs: $fs" \
 	"load average at start: $load0, at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes the figures noisy)" \
