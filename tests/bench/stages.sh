@@ -43,10 +43,10 @@ listening() {
 # run ROUND DAEMON-NAME DAEMON: the two loops against a fresh DAEMON;
 # "loop ROUND NAME MODE NS" lines, and the stage lines of its exit
 run() {
-	local i out
+	local out
 	"$3" --socket "$SOCK" --log "$T/audit.jsonl" --allow "$T/allowed" 2>"$T/err" &
 	PID=$!
-	for i in $(seq 1 500); do
+	for _ in $(seq 1 500); do
 		listening && break
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.01

@@ -36,9 +36,9 @@ listening() {
 	awk -v n="@$SOCK" '$4 == "00010000" && $8 == n { f = 1 } END { exit !f }' /proc/net/unix
 }
 
-# loop N MODE: bench-loop's arguments for N calls of MODE
+# loop N MODE: LOOP=(bench-loop for N calls of MODE)
 loop() {
-	echo "$bin/bench-loop" -n "$1" -d "$T/allowed" -x "$T/denied/x" "$2"
+	LOOP=("$bin/bench-loop" -n "$1" -d "$T/allowed" -x "$T/denied/x" "$2")
 }
 
 # count DIR: "NAME COUNT" of the syscalls begun in the traces in DIR
@@ -49,16 +49,17 @@ count() {
 
 # tracerd under strace; the loop N MODE runs under the library
 trace_tracerd() {
-	local d=$T/st-tracerd-$2-$1 i
+	local d=$T/st-tracerd-$2-$1
 	mkdir -p "$d"
 	strace -f -ff -qq -o "$d/t" "$top/$B/tracerd" --socket "$SOCK" \
 		--log "$T/audit.jsonl" --allow "$T/allowed" 2>"$T/err" &
 	SPID=$!
-	for i in $(seq 1 1000); do
+	for _ in $(seq 1 1000); do
 		listening && break
 		sleep 0.01
 	done
-	TRACERD_SOCKET=$SOCK LD_PRELOAD=$lib $(loop "$1" "$2") | grep '^mkdircalls' >"$d.calls"
+	loop "$1" "$2"
+	TRACERD_SOCKET=$SOCK LD_PRELOAD=$lib "${LOOP[@]}" | grep '^mkdircalls' >"$d.calls"
 	kill -TERM "$(pgrep -P "$SPID")"	# the daemon, strace's child: strace then ends
 	wait "$SPID"
 	SPID=
@@ -69,8 +70,9 @@ trace_tracerd() {
 trace_facts() {
 	local d=$T/st-facts-$2-$1 sup
 	mkdir -p "$d"
+	loop "$1" "$2"
 	strace -f -ff -qq -o "$d/t" "$bin/bench-sup" -s facts -l "$T/sup.log" -A "$T/allowed" \
-		-- $(loop "$1" "$2") | grep '^mkdircalls' >"$d.calls"
+		-- "${LOOP[@]}" | grep '^mkdircalls' >"$d.calls"
 	sup=$(grep -l 'execve(".*bench-sup"' "$d"/t.* | head -n 1)
 	mkdir -p "$d.own"
 	mv "$sup" "$d.own/"
