@@ -5,6 +5,8 @@
 # median of the per-round ratios and the syscalls per call of each (strace
 # -c -f on the daemon over one loop: the table adds none).
 set -u
+# shellcheck source=tests/bench/syscount.sh
+. "$(dirname "$0")/syscount.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 B=${B:-build}
@@ -69,14 +71,8 @@ print("  with / without: median of per-round ratios %.3f (min %.3f, max %.3f)" %
 if command -v strace >/dev/null; then
 	for v in with without; do
 		pid=PID_$v
-		strace -c -f -p "${!pid}" -o "$T/$v.strace" 2>/dev/null &
-		sp=$!
-		sleep 0.3
-		TRACERD_SOCKET=notif-bench-if-$$-$v LD_PRELOAD=$lib \
-			"$bin/bench-loop" -n 2000 -d "$T/$v" mkdir >/dev/null 2>&1
-		kill -INT "$sp" 2>/dev/null
-		wait "$sp" 2>/dev/null
-		n=$(awk '$NF == "total" { print $4 }' "$T/$v.strace")
-		echo "  syscalls of tracerd per mkdir, $v table: $(python3 -c "print('%.1f' % (${n:-0} / 2200))")"
+		mkdir -p "$T/sc-$v"
+		echo "  syscalls of tracerd per mkdir, $v table: $(syscalls_per_call "${!pid}" \
+			"notif-bench-if-$$-$v" "$T/$v.jsonl" "$T/sc-$v")"
 	done
 fi

@@ -10,6 +10,8 @@
 # and /var/log/journal, and a private /dev whose /dev/log is a python3
 # datagram receiver that reads and discards.
 set -u
+# shellcheck source=tests/bench/syscount.sh
+. "$(dirname "$0")/syscount.sh"
 if [ -z "${NOTIF_OUTPUTS_NS:-}" ]; then
 	if [ "$(id -u)" != 0 ] || [ ! -x /lib/systemd/systemd-journald ] ||
 		! unshare -m --propagation private true 2>/dev/null; then
@@ -168,17 +170,11 @@ for i, name in ((1, "journal"), (2, "syslog")):
 if command -v strace >/dev/null; then
 	for v in $VARIANTS; do
 		pid=PID_$v
-		strace -c -f -p "${!pid}" -o "$T/$v.strace" 2>/dev/null &
-		sp=$!
-		sleep 0.3	# strace has no ready signal: give it time to attach
-		TRACERD_SOCKET=notif-bench-out-$$-$v LD_PRELOAD=$lib \
-			"$bin/bench-loop" -n 2000 -d "$T/$v" mkdir >/dev/null 2>&1
-		kill -INT "$sp" 2>/dev/null
-		wait "$sp" 2>/dev/null
-		n=$(awk '$NF == "total" { print $4 }' "$T/$v.strace")
 		label=file+$v
 		[ "$v" = file ] && label="file only"
-		echo "  syscalls of tracerd per mkdir, $label: $(python3 -c "print('%.1f' % (${n:-0} / 2200))")"
+		mkdir -p "$T/sc-$v"
+		echo "  syscalls of tracerd per mkdir, $label: $(syscalls_per_call "${!pid}" \
+			"notif-bench-out-$$-$v" "$T/$v.jsonl" "$T/sc-$v")"
 	done
 fi
 

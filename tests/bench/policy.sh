@@ -9,6 +9,8 @@
 #   exe100    the same with one exe= rule among the 99 (every call then
 #             needs the program's executable: shown, not a goal)
 set -u
+# shellcheck source=tests/bench/syscount.sh
+. "$(dirname "$0")/syscount.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 B=${B:-build}
@@ -109,29 +111,13 @@ for i, name in enumerate(names):
     print("  %-22s %8.2f us  ratio to default: median %.3f (min %.3f, max %.3f)%s" %
           (name, med, statistics.median(q), q[0], q[-1], goal))
 ' "$T/rounds" "$N"
-# traced PID: every thread of PID has a tracer (strace -f attached), 5 s at most
-traced() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		! grep -q '^TracerPid:[[:space:]]*0$' /proc/"$1"/task/*/status && return 0
-		sleep 0.01
-	done
-	return 1
-}
 
 # syscalls per call of each daemon over one loop (strace counts them)
 if command -v strace >/dev/null; then
 	for v in $VARIANTS; do
 		pid=PID_$v
-		strace -c -f -p "${!pid}" -o "$T/$v.strace" 2>/dev/null &
-		sp=$!
-		traced "${!pid}" || { echo "  $v: strace did not attach" && continue; }
-		TRACERD_SOCKET=notif-bench-pol-$$-$v LD_PRELOAD=$lib \
-			"$bin/bench-loop" -n 2000 -d "$T/$v" mkdir >/dev/null 2>&1
-		kill -INT "$sp" 2>/dev/null
-		wait "$sp" 2>/dev/null
-		# the calls column (the errors one is empty when none failed)
-		n=$(awk '$NF == "total" { print $4 }' "$T/$v.strace")
-		echo "  syscalls of tracerd per mkdir, $v: $(python3 -c "print('%.1f' % (${n:-0} / 2200))")"
+		mkdir -p "$T/sc-$v"
+		echo "  syscalls of tracerd per mkdir, $v: $(syscalls_per_call "${!pid}" \
+			"notif-bench-pol-$$-$v" "$T/$v.jsonl" "$T/sc-$v")"
 	done
 fi
