@@ -16,10 +16,23 @@
 #include "tidcache.h"
 #include "tracerd.h"
 
-/* The target's executable by identity: /proc/TID/exe followed. */
-static int target_exe(void *procfd, struct ident *out)
+struct exe_arg {
+	int procfd, listener;
+	uint64_t id;
+};
+
+/* The target's executable by identity: /proc/TID/exe followed, trusted
+ * only if the call is still pending after the read: once a thread group
+ * leader is killed by another thread's execve, its /proc/TID names the
+ * exec'd program, whose exe= rules must not decide the dead call. */
+static int target_exe(void *arg, struct ident *out)
 {
-	return ident_at(*(int *)procfd, "exe", 0, out);
+	const struct exe_arg *a = arg;
+	int r = ident_at(a->procfd, "exe", 0, out);
+
+	if (r == 0 && !target_valid(a->listener, a->id))
+		return -ESRCH;
+	return r;
 }
 
 /* The nearest rule on the judged parent or an ancestor that applies to
@@ -27,11 +40,12 @@ static int target_exe(void *procfd, struct ident *out)
  * even while the thread acts as the target. The target's executable is
  * known by identity, read only when a directory met has a rule with
  * exe=. 1 a rule allows creating, 0 none does, -errno. */
-static int within(struct notif_ctx *x, int procfd, struct policy_facts *f)
+static int within(struct notif_ctx *x, int procfd, int listener, struct policy_facts *f)
 {
 	const struct creds *t = creds_suspend(&daemon_cfg.self_creds);
+	struct exe_arg a = { .procfd = procfd, .listener = listener, .id = x->call.id };
 	struct rule_match m;
-	int r = rules_match(x->policy, x->res.parentfd, target_exe, &procfd, &m);
+	int r = rules_match(x->policy, x->res.parentfd, target_exe, &a, &m);
 
 	if (creds_resume(t) < 0)
 		return -EPERM;
@@ -84,7 +98,7 @@ static void create(struct notif_ctx *x, int procfd)
 
 /* Resolve, ask the policy what it needs, create or answer, acting as the
  * target (itself or adopted). */
-static void decide(struct notif_ctx *x, int procfd)
+static void decide(struct notif_ctx *x, int procfd, int listener)
 {
 	const struct call *c = &x->call;
 	const struct target_facts *t = &x->facts;
@@ -106,7 +120,7 @@ static void decide(struct notif_ctx *x, int procfd)
 		switch (policy_decide(&f, &x->verdict)) {
 		case POLICY_NEED_WITHIN:
 			STAGE_MARK(STAGE_POLICY);
-			f.within = within(x, procfd, &f);
+			f.within = within(x, procfd, listener, &f);
 			STAGE_MARK(STAGE_ANCESTRY);
 			continue;
 		case POLICY_NEED_PROBE:
@@ -186,7 +200,7 @@ static void cwd_fact(struct notif_ctx *x, int procfd)
 
 /* Decide as the target: as itself when tracerd has its credentials
  * (same), else with them adopted, when tracerd can. */
-static void as_target(struct notif_ctx *x, int procfd, bool same)
+static void as_target(struct notif_ctx *x, int procfd, int listener, bool same)
 {
 	if (!same && !daemon_cfg.adopt) {
 		policy_error(&x->verdict, EPERM, "credentials");
@@ -199,7 +213,7 @@ static void as_target(struct notif_ctx *x, int procfd, bool same)
 	}
 	cwd_fact(x, procfd);
 	STAGE_MARK(STAGE_FACTS);
-	decide(x, procfd);
+	decide(x, procfd, listener);
 	if (!same)
 		creds_restore(&daemon_cfg.self_creds);
 }
@@ -233,7 +247,7 @@ static void evaluate(struct notif_ctx *x, int listener, uint64_t owner, struct t
 		x->verdict.decision = DECISION_EMULATED;
 		x->verdict.err = ENOENT;
 	} else {
-		as_target(x, f->proc, same);
+		as_target(x, f->proc, listener, same);
 	}
 	STAGE_MARK(STAGE_OTHER);
 	if (t->ok && !x->res.have_cwd)

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Issue 18's review: attacks on this session's code by a supervised program
+# of the same uid, each a bug found and fixed (see the commit that added it).
+. "$(dirname "$0")/lib.sh"
+
+# exe= after an execve by another thread: when a thread of the group
+# execs, the kernel kills the leader (its pending mkdir fails) and gives the
+# leader's pid to the exec'ing thread, so /proc/PID of the dead call then
+# names the new program. A rule with exe= for that program must not create
+# the dead call's directory. A parent 1500 levels under the rule's
+# directory makes the walk up to it (before the exe is read) long enough
+# for the exec to land inside it most tries.
+RACE='import os, sys, threading, time
+os.chdir(sys.argv[1])
+def other():
+    time.sleep(float(sys.argv[2]))
+    os.execv("/usr/bin/true", ["true"])
+t = threading.Thread(target=other, daemon=True)
+t.start()
+try:
+    os.mkdir(sys.argv[3])
+except OSError:
+    pass
+t.join()'
+
+E=$WORK/exe-race
+mkdir -p "$E"
+# relative steps: the chain is deep, not its path's walk from /
+(cd "$E" && for _ in $(seq 1500); do mkdir a && cd a || exit 1; done)
+DEEP=$E$(printf '/a%.0s' $(seq 1500))
+printf 'allow %s exe=/usr/bin/true\n' "$E" >"$WORK/exe-race.policy"
+
+test_exe_exec_race() {
+	local i d lost
+	for i in $(seq 80); do
+		d=$(echo "0.0005 0.001 0.002 0.003" | cut -d' ' -f$((i % 4 + 1)))
+		sup python3 -c "$RACE" "$DEEP" "$d" "m$i" 2>/dev/null || true
+	done
+	for i in $(seq 80); do
+		assert_absent "$DEEP/m$i"
+	done
+	# the race was run: some calls were killed while tracerd held them
+	lost=$(grep -c '"event":"lost"' "$TRACERD_LOG" || true)
+	[ "$lost" -ge 1 ] || fail "no call was killed while tracerd held it: the race was not run"
+}
+
+start_tracerd --policy "$WORK/exe-race.policy" || exit 1
+t "exe=: a leader killed by another thread's execve is not judged as the new program" \
+	test_exe_exec_race
+stop_tracerd
