@@ -9,6 +9,19 @@
 #include "statusprint.h"
 
 /* s for a terminal: printable UTF-8 as is, a backslash doubled, else \xHH. */
+/* A character of k > 1 bytes that moves or hides text on a terminal: C1
+ * (U+009B is CSI), the line and paragraph separators, the bidirectional
+ * marks, embeddings, overrides and isolates (as logesc.c escapes them). */
+static bool hides(const unsigned char *p, size_t k)
+{
+	unsigned c = p[0] & (k == 2 ? 0x1f : k == 3 ? 0x0f : 0x07);
+
+	for (size_t i = 1; i < k; i++)
+		c = c << 6 | (p[i] & 0x3f);
+	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 static void put_text(FILE *f, const struct sstr *s)
 {
 	const unsigned char *p = (const unsigned char *)s->s;
@@ -24,6 +37,9 @@ static void put_text(FILE *f, const struct sstr *s)
 			fputs("\\\\", f);
 		else if (k == 0 || (k == 1 && (p[i] < 0x20 || p[i] == 0x7f)))
 			fprintf(f, "\\x%02x", p[i]);
+		else if (k > 1 && hides(p + i, k))
+			for (size_t b = 0; b < k; b++)
+				fprintf(f, "\\x%02x", p[i + b]);
 		else
 			fwrite(p + i, 1, k, f);
 		i += k ? k : 1;

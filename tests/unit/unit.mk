@@ -10,6 +10,7 @@
 UNIT_TESTS := wire sockname syscalls filter handoff json policy options audit target resolve \
 	      sdnotify activation rejects procparse
 UNIT_TESTS += predict
+UNIT_TESTS += review_status
 UNIT_TESTS += policyfile
 UNIT_TESTS += statusread
 UNIT_TESTS += progparse
@@ -24,6 +25,7 @@ UNIT_SRC_statusread := tracerd/statusread.c tracerd/procstat.c tracerd/jread.c t
 			tracerd/policyshow.c tracerd/statuscmd.c tracerd/statusprint.c \
 			tracerd/policyfile.c tracerd/policyset.c tracerd/ident.c \
 			common/wire.c common/sockname.c
+UNIT_SRC_review_status := $(UNIT_SRC_statusread)
 UNIT_SRC_sockname := common/sockname.c
 UNIT_SRC_syscalls := common/syscalls.c
 UNIT_SRC_filter   := shim/filter.c common/syscalls.c common/wire.c
