@@ -24,14 +24,15 @@ struct exe_arg {
 /* The target's executable by identity: /proc/TID/exe followed, trusted
  * only if the call is still pending after the read: once a thread group
  * leader is killed by another thread's execve, its /proc/TID names the
- * exec'd program, whose exe= rules must not decide the dead call. */
+ * exec'd program (or nothing, mid-exec), whose exe= rules must not decide
+ * the dead call, nor its unreadable exe pass over a deny with exe=. */
 static int target_exe(void *arg, struct ident *out)
 {
 	const struct exe_arg *a = arg;
 	int r = ident_at(a->procfd, "exe", 0, out);
 
-	if (r == 0 && !target_valid(a->listener, a->id))
-		return -ESRCH;
+	if (!target_valid(a->listener, a->id))
+		return -ECANCELED;	/* read or not: it may be the dead call's */
 	return r;
 }
 

@@ -139,6 +139,7 @@ struct match_arg {
 	rules_exe_fn *read_exe;
 	void *arg;
 	int have_exe;		/* 0 not read yet, 1 read, -1 unreadable */
+	bool gone;		/* exe() said -ECANCELED: no rule may decide */
 	struct ident exe;
 	const struct rule *rule;
 };
@@ -147,8 +148,14 @@ static bool on_dir(const struct ident *id, void *arg)
 {
 	struct match_arg *a = arg;
 
-	if (a->r->has_exe && !a->have_exe && policyset_exe_on(a->r->set, id))
-		a->have_exe = a->read_exe(a->arg, &a->exe) == 0 ? 1 : -1;
+	if (a->r->has_exe && !a->have_exe && policyset_exe_on(a->r->set, id)) {
+		int k = a->read_exe(a->arg, &a->exe);
+
+		a->gone = k == -ECANCELED;	/* not "unreadable": a deny exe= must not be passed over */
+		if (a->gone)
+			return true;
+		a->have_exe = k == 0 ? 1 : -1;
+	}
 	a->rule = policyset_on(a->r->set, id, a->have_exe == 1 ? &a->exe : NULL);
 	return a->rule != NULL;
 }
@@ -159,6 +166,8 @@ int rules_match(const struct rules *r, int fd, rules_exe_fn *exe, void *arg,
 	struct match_arg a = { .r = r, .read_exe = exe, .arg = arg };
 	int k = resolve_nearest(fd, on_dir, &a, &daemon_cfg.self_root);
 
+	if (a.gone)
+		k = -ECANCELED;
 	m->rule = k == 1 ? a.rule : NULL;
 	m->depth = 0;
 	return k;

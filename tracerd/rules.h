@@ -41,12 +41,13 @@ struct rule_match {
 
 /* The target's executable, by identity, read only when a directory met
  * has a rule with exe=: exe(arg, out) 0 or -errno (then only rules
- * without exe= apply). */
+ * without exe= apply), or -ECANCELED: the call is gone, the match fails. */
 typedef int rules_exe_fn(void *arg, struct ident *out);
 
 /* Walk up from the directory fd (as resolve_within does) to the nearest
  * rule of r that applies to the target. 1 with m->rule set, 0 when no
- * rule matched, -errno as resolve_within (-ENOENT: fd was deleted). */
+ * rule matched, -errno as resolve_within (-ENOENT: fd was deleted), or
+ * -ECANCELED from exe. */
 int rules_match(const struct rules *r, int fd, rules_exe_fn *exe, void *arg,
 		struct rule_match *m);
 
