@@ -347,7 +347,8 @@ static int finish(int r, long idle_exit)
 		stop_event(NULL);
 	}
 	audit_close();
-	rules_free_all();
+	/* the policy stays: a parked thread may still take it for a call that
+	 * came in at the last moment, and exit frees everything */
 	return r;
 }
 

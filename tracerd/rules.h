@@ -61,7 +61,8 @@ void rules_name(const struct rules *r, const struct rule *rule, char *buf, size_
  * time (the main loop, on SIGHUP). */
 int rules_reload(uint64_t *gen, unsigned *nrules, char *why, size_t cap);
 
-/* At stop. */
+/* Free the policy and forget the file (the unit tests' reset; the daemon
+ * keeps its policy to the end: a late call may still take it). */
 void rules_free_all(void);
 
 #endif
