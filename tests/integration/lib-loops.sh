@@ -50,7 +50,8 @@ loops_check() {
 	done
 	for ((k = 1; k <= LOOPS; k++)); do
 		grep -qx "done $1 0" "$T/loop$k.out" || [ -n "$allow" ] ||
-			{ dump_tracerd; fail "loop $k: $(tr '\n' ' ' <"$T/loop$k.out")"; }
+			{ dump_tracerd; fail "loop $k: $(tr '\n' ' ' <"$T/loop$k.out")" \
+				"$(tr '\n' ' ' <"$IN/loop$k.err" 2>/dev/null)"; }
 		n=$(find "$IN/loop$k" -mindepth 1 -maxdepth 1 -type d | wc -l)
 		assert_eq "$n" "$1" "directories of loop $k"
 	done
