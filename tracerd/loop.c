@@ -57,7 +57,9 @@ static void on_notifyfd(struct item *it, uint32_t events, struct worker *w)
 	int r;
 
 	pool_lock();
-	if (!listener_get(l)) {
+	/* stopping: a call still queued is the successor's (the fd store
+	 * keeps its listener), never one taken after the log is closed */
+	if (pool.stopping || !listener_get(l)) {
 		pool_unlock();
 		return;
 	}
@@ -139,9 +141,9 @@ static void *worker_main(void *arg)
 	struct epoll_event ev;
 
 	for (;;) {
-		if (atomic_load(&pool.leader) != w->idx) {
+		if (atomic_load(&pool.leader) != w->idx || pool.stopping) {
 			pool_lock();
-			while (pool.leader != w->idx)
+			while (pool.leader != w->idx || pool.stopping)	/* at stop, for good */
 				pthread_cond_wait(&pool.cond, &pool.lock);
 			pool_unlock();
 		}

@@ -102,22 +102,26 @@ void park_serve(struct worker *w)
 		pool_unlock();
 		if (poll(p, 2, -1) > 0 && p[1].revents)
 			(void)eventfd_read(w->kickfd, &v);
-		call = (p[0].revents & POLLIN) && notif_recv(w->x, l->it.fd) > 0;
-		if (!call && !(p[0].revents & POLLIN) &&
-		    (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+		if (!(p[0].revents & POLLIN) && (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			listener_hangup(l);	/* every task of the filter is gone */
 		pool_lock();
+		/* busy before RECV, and never once stopping: stop() waits for the
+		 * busy, and a call still queued is the successor's */
+		if (!(p[0].revents & POLLIN) || pool.stopping)
+			continue;
+		pool_enter(w, l);
+		pool_unlock();
+		call = notif_recv(w->x, l->it.fd) > 0;
+		if (call && listener_take_name(l))
+			program_attached(notif_tid(w->x), l->pid, l->id);
 		if (call) {
-			pool_enter(w, l);
-			pool_unlock();
-			if (listener_take_name(l))
-				program_attached(notif_tid(w->x), l->pid, l->id);
 			notif_answer(w->x, l->it.fd, l->id);
 			listener_answered(l);
-			pool_lock();
-			pool_leave(w);
-			pool_deadline(w->last_call + PARK_IDLE_MS);
 		}
+		pool_lock();
+		pool_leave(w);
+		if (call)
+			pool_deadline(w->last_call + PARK_IDLE_MS);
 	}
 	pool_unlock();
 	listener_free(gone);

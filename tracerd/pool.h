@@ -36,7 +36,7 @@ struct pool {
 	unsigned max_parked;	/* online CPUs - 1, at least 1: the leader keeps one */
 	struct worker *w;
 	int epfd;		/* set before the threads start, then fixed */
-	bool stopping;
+	_Atomic bool stopping;	/* set once, under the lock; read unlocked too */
 	bool warned;
 	bool grew;		/* said on stderr that threads were added */
 	uint64_t main_wake;	/* when the main thread wakes next (ms; UINT64_MAX: never) */
