@@ -8,10 +8,12 @@
 
 MKDIR_NR=83	# x86_64
 
-# impostor PID: start a process that gets exactly PID (sets IMP), or fail
+# impostor PID: start a process that gets exactly PID (sets IMP), or fail.
+# Any fork elsewhere on the machine between the write and ours takes the
+# pid first: try again, many times (each try is one short-lived fork).
 impostor() {
 	local want=$1 i
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 1000; i++)); do
 		echo $((want - 1)) >/proc/sys/kernel/ns_last_pid
 		sleep 30 &
 		IMP=$!
