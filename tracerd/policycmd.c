@@ -35,22 +35,6 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* $XDG_CONFIG_HOME/tracerd/policy, else ~/.config/tracerd/policy */
-static int default_file(char *buf, size_t cap)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	char home[PATH_MAX];
-	int n;
-
-	if (xdg && xdg[0] == '/')
-		n = snprintf(buf, cap, "%s/tracerd/policy", xdg);
-	else if (policy_home(home, sizeof(home)) == 0)
-		n = snprintf(buf, cap, "%s/.config/tracerd/policy", home);
-	else
-		return -ENOENT;
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
 static void print_msgs(const struct policyset *s)
 {
 	for (unsigned i = 0; i < s->msgs.n; i++)
@@ -91,7 +75,7 @@ static int check(int argc, char **argv)
 		return usage_error("unknown option '%s'", argv[1]);
 	if (argc == 2)
 		snprintf(file, sizeof(file), "%s", argv[1]);
-	else if (default_file(file, sizeof(file)) < 0)
+	else if (policy_default_file(file, sizeof(file)) < 0)
 		return usage_error("%s", "no FILE given and no home for the default one");
 	s = load(file, &status);
 	policyset_free(s);

@@ -69,6 +69,21 @@ int policy_home(char *buf, size_t cap)
 	return 0;
 }
 
+int policy_default_file(char *buf, size_t cap)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	char home[PATH_MAX];
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, cap, "%s/tracerd/policy", xdg);
+	else if (policy_home(home, sizeof(home)) == 0)
+		n = snprintf(buf, cap, "%s/.config/tracerd/policy", home);
+	else
+		return -ENOENT;
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 int policy_msg(struct policyset *s, bool error, unsigned line, const char *fmt, ...)
 {
 	struct policy_msgs *m = &s->msgs;

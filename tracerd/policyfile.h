@@ -90,6 +90,9 @@ const char *policy_errno_name(int err);
 /* The daemon user's home into buf: $HOME when absolute, else the
  * password database's. 0 or -errno. */
 int policy_home(char *buf, size_t cap);
+/* The default policy file: $XDG_CONFIG_HOME/tracerd/policy, else
+ * ~/.config/tracerd/policy. 0, -ENOENT (no home) or -ENAMETOOLONG. */
+int policy_default_file(char *buf, size_t cap);
 
 /* policyfile.c's parser, for policyset.c: every line of f into s. */
 int policyfile_parse(struct policyset *s, FILE *f);

@@ -1,6 +1,7 @@
 /* The policy in force (rules.h): loaded whole, then swapped in under a
  * lock held only for the swap; each call holds the version it took. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,18 +43,12 @@ static struct rules *wrap(struct policyset *s, const char *source)
 	return r;
 }
 
-/* The default file: $XDG_CONFIG_HOME/tracerd/policy, else
- * ~/.config/tracerd/policy. NULL when neither can be named. */
+/* The default policy file's path, or NULL when it cannot be named. */
 static char *default_file(void)
 {
-	const char *x = getenv("XDG_CONFIG_HOME");
-	char home[4096], *p = NULL;
+	char path[PATH_MAX];
 
-	if (x && x[0] == '/')
-		return asprintf(&p, "%s/tracerd/policy", x) < 0 ? NULL : p;
-	if (policy_home(home, sizeof(home)) < 0)
-		return NULL;
-	return asprintf(&p, "%s/.config/tracerd/policy", home) < 0 ? NULL : p;
+	return policy_default_file(path, sizeof(path)) == 0 ? strdup(path) : NULL;
 }
 
 /* Load the file; on errors, each said and the first in why. */
