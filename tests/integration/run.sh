@@ -17,8 +17,10 @@ fi
 offset=0 pass=0 fail=0 skipped=0 todo=0
 for s in "${scripts[@]}"; do
 	before=$(wc -l <"$results")
+	began=$SECONDS
 	NOTIF_TAP_OFFSET=$offset NOTIF_RESULTS=$results bash "$s"
 	rc=$?
+	echo "# $(basename "$s"): $((SECONDS - began)) s"
 	if [ "$(wc -l <"$results")" -eq "$before" ]; then
 		offset=$((offset + 1))
 		fail=$((fail + 1))
