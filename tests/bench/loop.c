@@ -3,6 +3,9 @@
  *   getpid   raw getpid(2)
  *   mkdir    mkdir of fresh names under DIR, in batches: only the mkdirs
  *            are timed, the rmdirs that empty the batch are not
+ *   mkdirrel the same, but from inside its directory under DIR (chdir)
+ *            with relative single-component names, as mkdir -p, git or
+ *            python create; the cwd is restored after
  *   eexist   mkdir of an existing directory (EEXIST)
  *   denied   mkdir of PATH (-x), which must fail with EPERM
  *   tp       mkdir+rmdir for SECS (-T) after a start barrier, each mkdir
@@ -120,25 +123,39 @@ static uint64_t mkdir_batch(char **names)
 	return t;
 }
 
-/* Each batch is one block. */
-static void run_mkdir(const struct opts *o)
+/* Each batch is one block. rel: names relative to the work directory,
+ * made the cwd for the loop (mkdirrel); else absolute ones (mkdir). */
+static void run_mkdir(const struct opts *o, int rel)
 {
 	unsigned long batches = (o->n + BATCH - 1) / BATCH;
 	char *names[BATCH];
 	double *v;
+	int cwd = -1;
 
 	if (batches < BLOCKS)
 		batches = BLOCKS;
 	v = calloc(batches, sizeof(*v));
 	if (!v)
 		exit(1);
+	if (rel) {
+		cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0 || chdir(work(o)) < 0) {
+			perror("bench-loop: mkdirrel: chdir");
+			exit(1);
+		}
+	}
 	for (unsigned j = 0; j < BATCH; j++)
-		if (asprintf(&names[j], "%s/d%u", work(o), j) < 0)
+		if ((rel ? asprintf(&names[j], "d%u", j) :
+			   asprintf(&names[j], "%s/d%u", work(o), j)) < 0)
 			exit(1);
 	(void)mkdir_batch(names);	/* warm-up */
 	for (unsigned long b = 0; b < batches; b++)
 		v[b] = (double)mkdir_batch(names) / BATCH;
-	report("mkdir", v, (unsigned)batches, batches * BATCH);
+	report(rel ? "mkdirrel" : "mkdir", v, (unsigned)batches, batches * BATCH);
+	if (rel && (fchdir(cwd) < 0 || close(cwd) < 0)) {
+		perror("bench-loop: mkdirrel: back to the cwd");
+		exit(1);
+	}
 	for (unsigned j = 0; j < BATCH; j++)
 		free(names[j]);
 	free(v);
@@ -245,7 +262,7 @@ static void usage(int code)
 	fprintf(code ? stderr : stdout,
 		"usage: bench-loop [-a] [-n N] [-g N] [-d DIR] [-x PATH] [-T SECS -o FILE]\n"
 		"                  [-r FD -w FD] MODE...\n"
-		"  MODE: getpid mkdir eexist denied tp idle\n"
+		"  MODE: getpid mkdir mkdirrel eexist denied tp idle\n"
 		"  -a allow-all seccomp filter first; -n mkdir iterations (20000);\n"
 		"  -g getpid iterations (1000000); -r/-w barrier fds (read go, write ready)\n");
 	exit(code);
@@ -301,7 +318,9 @@ static void run_mode(const struct opts *o, const char *m)
 	if (!strcmp(m, "getpid"))
 		run_getpid(o);
 	else if (!strcmp(m, "mkdir"))
-		run_mkdir(o);
+		run_mkdir(o, 0);
+	else if (!strcmp(m, "mkdirrel"))
+		run_mkdir(o, 1);
 	else if (!strcmp(m, "eexist"))
 		run_eexist(o);
 	else if (!strcmp(m, "denied"))
