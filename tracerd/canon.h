@@ -33,6 +33,8 @@ void canon_fd(struct canon *k, int fd, const char *root_seen);
  * is empty): its length, or -errno (-EIO for an empty link). */
 ssize_t canon_readlink(int dirfd, const char *name, char *buf, size_t cap);
 
+/* Keep tracerd's /proc/self/fd open for canon_fd_path (before threads). */
+int canon_init(void);
 /* The path tracerd sees for fd (readlink of /proc/self/fd/N), "" and
  * -errno when there is none. */
 int canon_fd_path(int fd, char *buf, size_t cap);

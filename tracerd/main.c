@@ -130,6 +130,9 @@ static int setup_self(void)
 				sizeof(daemon_cfg.self_userns));
 	if (r < 0)
 		return log_error_errno(r, "cannot read /proc/self/ns/user");
+	r = canon_init();
+	if (r < 0)
+		return log_error_errno(r, "cannot open /proc/self/fd");
 	daemon_cfg.yama = yama_scope() >= 1;
 	daemon_cfg.adopt = creds_can_adopt(&daemon_cfg.self_creds);
 	return 0;
