@@ -180,12 +180,20 @@ static int slow_path(const struct resolve_in *in, struct walk *w, const struct b
 
 /* The parent part in w->str[0], from the bases in b: the kernel's own
  * walk when nothing in it needs the target's view (another root, procfs,
- * symlinks, capabilities per inode), else the walk of walk.c. */
-static int open_parent(const struct resolve_in *in, struct walk *w, const struct base *b,
-		       struct canon *k, const char **deny)
+ * symlinks, capabilities per inode), else the walk of walk.c. A single
+ * name relative to a base ("name", mkdirat(fd, "name")) has the base as
+ * its parent: no walk at all. The search permission on it that the walk
+ * of "." would check is checked by whatever acts on the parent next: the
+ * creation or the probe, which look the name up in it as the kernel's
+ * mkdir does first. Not "." or "..": the kernel checks that search
+ * permission before it answers EEXIST for them. */
+static int open_parent(const struct resolve_in *in, struct walk *w, struct base *b,
+		       struct canon *k, const char **deny, bool single)
 {
 	int fd = -ELOOP;
 
+	if (single && b->same_root && !creds_per_inode() && b->fd >= 0)
+		return TAKE_FD(b->fd);
 	if (b->same_root && !creds_per_inode()) {
 		fd = fast_path(b->fd >= 0 ? b->fd : in->self_rootfd, w->str[0]);
 		if (fd >= 0)
@@ -213,7 +221,8 @@ int resolve_parent(const struct resolve_in *in, struct resolve_out *out)
 	out->have_resolved = out->have_cwd = false;
 	split(in->path, w->str[0], sizeof(w->str[0]), out);
 	r = open_bases(in, &b, &k, out);
-	fd = r < 0 ? r : open_parent(in, w, &b, &k, &out->deny);
+	fd = r < 0 ? r : open_parent(in, w, &b, &k, &out->deny,
+				     !w->str[0][0] && out->type == LAST_NORM);
 	base_close(&b, in);
 	if (fd < 0)
 		return fd;

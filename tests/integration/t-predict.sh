@@ -92,6 +92,28 @@ test_eacces() {
 	passes root "$XT/r-x"			# root overrides the modes
 }
 
+# a single name relative to a directory the target cannot search (the
+# mkdirat dirfd is the parent as it is; the cwd takes the same way), in
+# the allowed /tmp and outside it: the kernel's EACCES, also for "." and
+# "..", which it refuses on the search before their EEXIST
+test_search_single() {
+	local d n w=$WORK/nosearch-$TAP_N
+	mkdir -m 0776 "$w" "$XT/nosearch"
+	for d in "$w" "$XT/nosearch"; do
+		for n in x . ..; do
+			run as nobody "$NPROGS/mk" mkdirat "$d" "$n"
+			assert_out EACCES
+			run sup_as nobody "$NPROGS/mk" mkdirat "$d" "$n"
+			assert_out EACCES
+		done
+		assert_absent "$d/x"
+	done
+	for n in x . ..; do
+		expect_records 2 path="$n" decision=emulated errno=EACCES
+	done
+	rm -rf "$w"
+}
+
 test_search() {
 	mkdir -m 0776 "$XT/nosearch"		# writable, not searchable by nobody
 	same nobody "$XT/nosearch" EACCES
@@ -195,6 +217,7 @@ need_prog mk
 start_tracerd || exit 1
 t "EACCES: no write permission on the parent, as native (65534), root passes" test_eacces
 t "EACCES: no search permission on the parent, as native" test_search
+t "EACCES: a single name relative to an unsearchable dir, in and outside /tmp" test_search_single
 t "EROFS: read-only bind mount, before EACCES, after EEXIST (root, 65534)" test_erofs
 t "EROFS: read-only filesystem (root, 65534)" test_erofs_sb
 t "EPERM: immutable parent, before EACCES (root, 65534), emulated" test_immutable
