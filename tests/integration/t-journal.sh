@@ -144,12 +144,20 @@ test_events() {
 # The README's query, and a forged entry: another program can write
 # SYSLOG_IDENTIFIER=tracerd, but the trusted fields tell it apart.
 test_forged() {
-	local q
+	local q forger
 	run sup mkdir "$XT/real-denial"
-	"$PY" -c 'import socket
+	# the forger lives until its entry is stored: journald reads _EXE from
+	# /proc/PID when it takes the datagram, which a sender gone by then lacks
+	"$PY" -c 'import socket, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.sendto(b"MESSAGE=denied mkdir /forged\nSYSLOG_IDENTIFIER=tracerd\nNOTIF_DECISION=denied\nNOTIF_PATH=/forged\nPRIORITY=5\n", "/run/systemd/journal/socket")'
-	poll has_entries 1 -t tracerd NOTIF_DECISION=denied NOTIF_PATH=/forged || fail "no forged entry"
+s.sendto(b"MESSAGE=denied mkdir /forged\nSYSLOG_IDENTIFIER=tracerd\nNOTIF_DECISION=denied\nNOTIF_PATH=/forged\nPRIORITY=5\n", "/run/systemd/journal/socket")
+time.sleep(60)' &
+	forger=$!
+	q=0
+	poll has_entries 1 -t tracerd NOTIF_DECISION=denied NOTIF_PATH=/forged || q=1
+	kill "$forger" 2>/dev/null || true
+	wait "$forger" 2>/dev/null || true
+	[ $q = 0 ] || fail "no forged entry"
 	poll has_entries 1 -t tracerd NOTIF_PATH="$XT/real-denial" || fail "no real entry"
 	entries -t tracerd NOTIF_DECISION=denied >"$T/all"
 	grep -qF '"NOTIF_PATH":"/forged"' "$T/all" || fail "the plain query misses the forged entry"
