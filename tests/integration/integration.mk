@@ -51,7 +51,7 @@ integration-long: all $(B)/asan/tracerd integration-progs
 	NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/tracerd bash $(IT_DIR)/run.sh $(IT_DIR)/long/t-*.sh
 	$(IT_ASAN_ENV) NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/asan/tracerd \
 		bash $(IT_DIR)/run.sh $(IT_DIR)/long/t-*.sh
-# issue 19's review: the exe= races with more tries (make test: 80)
+# issue 18's review: the exe= races with more tries (make test: 80)
 	$(IT_ASAN_ENV) NOTIF_REVIEW_TRIES=300 TRACERD=$(B)/asan/tracerd \
 		bash $(IT_DIR)/run.sh $(IT_DIR)/t-review.sh
 # issue 13: no wake-up of an idle tracerd in 10 s, also with 1 000 programs
