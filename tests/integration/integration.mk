@@ -51,8 +51,9 @@ integration-long: all $(B)/asan/tracerd integration-progs
 	NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/tracerd bash $(IT_DIR)/run.sh $(IT_DIR)/long/t-*.sh
 	$(IT_ASAN_ENV) NOTIF_TEST_TIMEOUT=900 TRACERD=$(B)/asan/tracerd \
 		bash $(IT_DIR)/run.sh $(IT_DIR)/long/t-*.sh
-# issue 18's review: the exe= races with more tries (make test: 80)
-	$(IT_ASAN_ENV) NOTIF_REVIEW_TRIES=300 TRACERD=$(B)/asan/tracerd \
-		bash $(IT_DIR)/run.sh $(IT_DIR)/t-review.sh
+# issue 18's review: the exe= races with more tries (make test: 80);
+# issue 19: policy reloads under load, 300 of them (make test: 60)
+	$(IT_ASAN_ENV) NOTIF_REVIEW_TRIES=300 NOTIF_RELOADS=300 TRACERD=$(B)/asan/tracerd \
+		bash $(IT_DIR)/run.sh $(IT_DIR)/t-review.sh $(IT_DIR)/t-policy.sh
 # issue 13: no wake-up of an idle tracerd in 10 s, also with 1 000 programs
 	NOTIF_IDLE="10 1000" TRACERD=$(B)/tracerd bash $(IT_DIR)/run.sh $(IT_DIR)/t-idle.sh

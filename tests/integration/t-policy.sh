@@ -308,7 +308,7 @@ test_allow_over_default() {
 # Reload under load: 8 programs mkdir in $L in a loop, each logging its
 # own answers, while the driver alternates the policy between A (allow $L)
 # and B (deny $L errno=EACCES, and a second rule: the count tells them
-# apart) every 50 ms, 200 times, with one broken file in the middle. The
+# apart) every 50 ms, RELOADS times, with one broken file in the middle. The
 # driver waits for each reload's event (so no SIGHUP is merged with the
 # next) and prints which version each policy_gen is.
 L=$P/load
@@ -426,7 +426,8 @@ test_reload_load() {
 	for ((i = 0; i < 8; i++)); do
 		poll has_line "$T/out.$i" 1 || true
 	done
-	run "$PY" -c "$RELOAD_PY" "$R" "$TRACERD_LOG" "$TRACERD_SIGPID" "$L" "$P/spare" 200 100
+	run "$PY" -c "$RELOAD_PY" "$R" "$TRACERD_LOG" "$TRACERD_SIGPID" "$L" "$P/spare" \
+		"$RELOADS" $((RELOADS / 2))
 	touch "$T/stop"
 	for ((i = 0; i < 8; i++)); do
 		wait "${pids[i]}" || { cat "$T/err.$i" >&2; fail "program $i: exit status $?"; }
@@ -441,8 +442,10 @@ test_reload_load() {
 	kill -0 "$TRACERD_SIGPID" || fail "tracerd died"
 }
 
+# reloads under load (make test: 60, make check-long: 300)
+RELOADS=${NOTIF_RELOADS:-60}
 start_tracerd --policy "$R" --log-max-size 0 || exit 1
-t "reload under load: 8 programs, 200 reloads 50 ms apart, one broken file" test_reload_load
+t "reload under load: 8 programs, $RELOADS reloads 50 ms apart, one broken file" test_reload_load
 stop_tracerd
 
 export XDG_CONFIG_HOME=$CFG
