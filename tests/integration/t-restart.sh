@@ -145,8 +145,12 @@ except OSError as e:
 test_store_full() {
 	local k pids=()
 	use small
+	# each waits for the release file (a killed `sup` subshell would
+	# leave its sleep running: 20 s of the test)
 	for ((k = 1; k <= 4; k++)); do
-		sup sleep 20 &
+		sup "$PY" -c 'import os, sys, time
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)' "$T/release" &
 		pids+=($!)
 	done
 	poll eval '[ "$(audit_count event=attach)" -ge 4 ]' || { dump_service; fail "4 attaches"; }
@@ -154,7 +158,7 @@ test_store_full() {
 	assert_rc 126 "the fifth program"
 	assert_err_has "too many programs"
 	assert_absent "$IN/fifth"
-	kill "${pids[@]}" 2>/dev/null
+	touch "$T/release"
 	wait "${pids[@]}" 2>/dev/null || true
 	poll eval '[ "$(audit_count event=detach)" -ge 4 ]' || fail "4 detaches"
 	run sup "$PROGS/mk" mkdir "$IN/after"
