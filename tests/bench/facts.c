@@ -5,25 +5,52 @@
  *   Groups, CapEff;
  * - readlinkat of "exe" and "cwd" on an O_PATH fd of /proc/TID.
  * A kept fd of a thread that died fails (ESRCH, ENOENT) rather than
- * reading another task, so a reused tid is caught by the one retry. */
+ * reading another task, so a reused tid is caught by the one retry.
+ * The world supervisor (-s world) adds, after the status, the target's
+ * root (statx of "root") and, for a capable target, its user namespace
+ * (readlinkat of "ns/user"), each compared with our own, taken at start. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "serve.h"
 
 #define STATUS_MAX 8192
 
-void facts_init(struct serve *s)
+#define WORLD_STATX (STATX_INO | STATX_MNT_ID)
+
+/* Our own root and user namespace, once: the world every target must share. */
+static int world_init(struct world *w)
+{
+	struct statx st;
+	ssize_t n;
+
+	if (statx(AT_FDCWD, "/", AT_NO_AUTOMOUNT, WORLD_STATX, &st) < 0)
+		return -errno;
+	if ((st.stx_mask & WORLD_STATX) != WORLD_STATX)
+		return -EOPNOTSUPP;
+	w->dev = makedev(st.stx_dev_major, st.stx_dev_minor);
+	w->ino = (ino_t)st.stx_ino;
+	w->mnt_id = st.stx_mnt_id;
+	n = readlink("/proc/self/ns/user", w->userns, sizeof(w->userns) - 1);
+	if (n < 0)
+		return -errno;
+	w->userns[n] = '\0';
+	return 0;
+}
+
+int facts_init(struct serve *s)
 {
 	s->umask = umask(0);
 	(void)umask(s->umask);
 	for (unsigned i = 0; i < FACTS_SLOTS; i++)
 		s->slot[i] = (struct facts_slot){ .procfd = -1, .statusfd = -1 };
+	return s->kind == SERVE_WORLD ? world_init(&s->world) : 0;
 }
 
 static void slot_close(struct facts_slot *sl)
@@ -131,10 +158,36 @@ static int read_link(int dirfd, const char *name, char *out)
 	return 0;
 }
 
-static int read_all(const struct facts_slot *sl, struct facts *f)
+/* The target's world: its root directory, and when it has capabilities
+ * (they count only in the user namespace that owns them) that namespace.
+ * 0, -EPERM when either is not ours, or -errno. */
+static int read_world(const struct world *w, int procfd, const struct facts *f)
+{
+	char ns[sizeof(w->userns)];
+	struct statx st;
+	ssize_t n;
+
+	if (statx(procfd, "root", AT_NO_AUTOMOUNT, WORLD_STATX, &st) < 0)
+		return -errno;
+	if ((st.stx_mask & WORLD_STATX) != WORLD_STATX ||
+	    makedev(st.stx_dev_major, st.stx_dev_minor) != w->dev ||
+	    (ino_t)st.stx_ino != w->ino || st.stx_mnt_id != w->mnt_id)
+		return -EPERM;
+	if (!f->capeff)
+		return 0;
+	n = readlinkat(procfd, "ns/user", ns, sizeof(ns) - 1);
+	if (n < 0)
+		return -errno;
+	ns[n] = '\0';
+	return strcmp(ns, w->userns) ? -EPERM : 0;
+}
+
+static int read_all(const struct serve *s, const struct facts_slot *sl, struct facts *f)
 {
 	int r = read_status(sl->statusfd, f);
 
+	if (!r && s->kind == SERVE_WORLD)
+		r = read_world(&s->world, sl->procfd, f);
 	if (!r)
 		r = read_link(sl->procfd, "exe", f->exe);
 	if (!r)
@@ -148,14 +201,14 @@ int facts_read(struct serve *s, int lfd, pid_t tid)
 	int r;
 
 	if (sl->tid == tid && sl->lfd == lfd) {
-		r = read_all(sl, &s->facts);
+		r = read_all(s, sl, &s->facts);
 		if (!r)
 			return 0;
 	}
 	/* first sight, another tid in the slot, or a kept fd gone stale */
 	r = slot_open(sl, lfd, tid);
 	if (!r)
-		r = read_all(sl, &s->facts);
+		r = read_all(s, sl, &s->facts);
 	if (r < 0) {	/* the record of the failure must not show stale facts */
 		strcpy(s->facts.comm, "?");
 		strcpy(s->facts.exe, "?");

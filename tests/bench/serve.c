@@ -36,8 +36,12 @@ int serve_init(struct serve *s, enum serve_kind kind, const char *log, const cha
 	s->resp = calloc(1, s->resp_size);
 	if (!s->req || !s->resp)
 		return -ENOMEM;
-	if (kind == SERVE_FACTS)
-		facts_init(s);
+	if (serve_reads_facts(s)) {
+		int r = facts_init(s);
+
+		if (r < 0)
+			return r;
+	}
 	s->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	return s->logfd < 0 ? -errno : 0;
 }
@@ -66,7 +70,7 @@ int serve_attach(int sock)
 
 int serve_listener(struct serve *s, int lfd)
 {
-	if (s->kind != SERVE_FLOOR && s->kind != SERVE_FACTS)
+	if (s->kind != SERVE_FLOOR && !serve_reads_facts(s))
 		return 0;
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
 		return -errno;
@@ -129,7 +133,7 @@ static void log_line(struct serve *s, pid_t pid, const char *path, const char *w
 	char line[PATH_MAX + 128];
 	int n;
 
-	if (s->kind == SERVE_FACTS) {
+	if (serve_reads_facts(s)) {
 		facts_log(s, pid, path, what, err);
 		return;
 	}
@@ -156,7 +160,7 @@ static int handle(struct serve *s, int lfd, char *path)
 		return ENOSYS;
 	r = s->kind == SERVE_SEED ? read_mem((pid_t)s->req->pid, addr, path, PATH_MAX) :
 				    read_vm((pid_t)s->req->pid, addr, path, PATH_MAX);
-	if (s->kind == SERVE_FACTS)
+	if (serve_reads_facts(s))
 		fr = facts_read(s, lfd, (pid_t)s->req->pid);
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &s->req->id) < 0)
 		return -1;
@@ -168,7 +172,7 @@ static int handle(struct serve *s, int lfd, char *path)
 		log_line(s, (pid_t)s->req->pid, path, "denied", EPERM);
 		return EPERM;
 	}
-	if (s->kind == SERVE_FACTS)
+	if (serve_reads_facts(s))
 		err = facts_mkdir(s, path, mode);
 	else
 		err = mkdir(path, mode) < 0 ? errno : 0;
@@ -178,7 +182,7 @@ static int handle(struct serve *s, int lfd, char *path)
 
 void serve_forget(struct serve *s, int lfd)
 {
-	if (s->kind == SERVE_FACTS)
+	if (serve_reads_facts(s))
 		facts_forget(s, lfd);
 }
 

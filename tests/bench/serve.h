@@ -9,7 +9,14 @@
  *   supervisor to learn about the target per call (facts.c): its status
  *   (umask, ids, capabilities, comm), exe and cwd, read on kept /proc fds,
  *   and the mkdir done under the target's umask. No path resolution and no
- *   ancestry check: still a floor, not the product. */
+ *   ancestry check: still a floor, not the product.
+ * - world: the facts floor plus the target's world, which a supervisor
+ *   resolving paths and judging capabilities must also learn per call
+ *   (nothing cheap tells when chroot, setns or unshare changed it): after
+ *   the status, statx of /proc/TID/root compared with our own root (dev,
+ *   ino, mount id), and for a target with capabilities (CapEff != 0) the
+ *   readlink of /proc/TID/ns/user compared with ours; another world: EPERM
+ *   (the bench never chroots nor unshares). */
 #ifndef NOTIF_BENCH_SERVE_H
 #define NOTIF_BENCH_SERVE_H
 
@@ -23,6 +30,7 @@ enum serve_kind {
 	SERVE_FLOOR,
 	SERVE_SEED,
 	SERVE_FACTS,
+	SERVE_WORLD,
 };
 
 /* Kept fds of one target thread: direct-mapped by tid, reopened when the
@@ -50,6 +58,14 @@ struct facts {
 	char cwd[PATH_MAX];
 };
 
+/* SERVE_WORLD: our own world, taken once at start. */
+struct world {
+	dev_t dev;		/* our root directory: device, inode, mount id */
+	ino_t ino;
+	unsigned long long mnt_id;
+	char userns[64];	/* readlink of /proc/self/ns/user */
+};
+
 struct serve {
 	enum serve_kind kind;
 	int logfd;
@@ -59,11 +75,18 @@ struct serve {
 	struct seccomp_notif_resp *resp;
 	size_t req_size, resp_size;
 	unsigned long calls;
-	/* SERVE_FACTS only */
+	/* SERVE_FACTS and SERVE_WORLD */
 	mode_t umask;		/* ours, as last set */
 	struct facts facts;
 	struct facts_slot slot[FACTS_SLOTS];
+	struct world world;	/* SERVE_WORLD only */
 };
+
+/* The supervisors that read the target's facts (facts.c). */
+static inline int serve_reads_facts(const struct serve *s)
+{
+	return s->kind == SERVE_FACTS || s->kind == SERVE_WORLD;
+}
 
 /* Open the log (O_APPEND) and size the buffers. 0 or -errno. */
 int serve_init(struct serve *s, enum serve_kind kind, const char *log, const char *prefix);
@@ -81,9 +104,11 @@ int serve_one(struct serve *s, int lfd);
 /* The listener lfd hung up: close the fds kept for its threads. */
 void serve_forget(struct serve *s, int lfd);
 
-/* facts.c */
-void facts_init(struct serve *s);
-/* Fill s->facts for thread tid (status, exe, cwd). 0 or -errno. */
+/* facts.c: 0 or -errno (SERVE_WORLD: our root or user namespace unreadable) */
+int facts_init(struct serve *s);
+/* Fill s->facts for thread tid (status, exe, cwd; SERVE_WORLD: the root
+ * and, when capable, the user namespace checked after the status). 0 or
+ * -errno, -EPERM when the target's world is not ours. */
 int facts_read(struct serve *s, int lfd, pid_t tid);
 void facts_forget(struct serve *s, int lfd);
 /* mkdir under the target's umask; the errno (0 on success). */

@@ -1,4 +1,4 @@
-/* bench-sup: start N copies of a command and, with -s floor|seed|facts,
+/* bench-sup: start N copies of a command and, with -s floor|seed|facts|world,
  * supervise their mkdir calls itself (serve.c, facts.c); with -s none (the
  * product: add -P build/libnotif.so) it only launches and waits. One
  * thread, one epoll set: the listeners, a pidfd per child, the ready pipe
@@ -311,7 +311,7 @@ static void merge(const struct sup *s)
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: bench-sup [-s none|floor|seed|facts] [-N N] [-l LOG] [-A DIR] [-P LIB] [-b]\n"
+		"usage: bench-sup [-s none|floor|seed|facts|world] [-N N] [-l LOG] [-A DIR] [-P LIB] [-b]\n"
 		"                 [-M PID|self] [-o FMT] -- CMD [ARG...]\n");
 	exit(code);
 }
@@ -356,7 +356,8 @@ static void parse(int argc, char **argv, struct sup *s)
 	}
 	s->srv.kind = !strcmp(kind, "floor") ? SERVE_FLOOR :
 		      !strcmp(kind, "seed") ? SERVE_SEED :
-		      !strcmp(kind, "facts") ? SERVE_FACTS : SERVE_NONE;
+		      !strcmp(kind, "facts") ? SERVE_FACTS :
+		      !strcmp(kind, "world") ? SERVE_WORLD : SERVE_NONE;
 	if (optind >= argc || !s->n || (s->srv.kind == SERVE_NONE && strcmp(kind, "none")) ||
 	    (s->srv.kind != SERVE_NONE && (!s->log || !s->prefix)))
 		usage(2);
