@@ -8,6 +8,7 @@
  *            python create; the cwd is restored after
  *   eexist   mkdir of an existing directory (EEXIST)
  *   denied   mkdir of PATH (-x), which must fail with EPERM
+ *   erofs    mkdir of PATH (-x) on a read-only mount: must fail with EROFS
  *   tp       mkdir+rmdir for SECS (-T) after a start barrier, each mkdir
  *            timed into a histogram written to FILE (-o)
  *   idle     the start barrier only: attach, say ready, wait for EOF
@@ -199,6 +200,17 @@ static void run_denied(const struct opts *o)
 	run_failing("denied", o->denied, -EPERM, o->n);
 }
 
+/* -x PATH whose parent is read-only and outside the allowed roots: the
+ * refusal that gives the kernel's own errno (issue 19), natively too */
+static void run_erofs(const struct opts *o)
+{
+	if (!o->denied) {
+		fprintf(stderr, "bench-loop: erofs needs -x PATH\n");
+		exit(2);
+	}
+	run_failing("erofs", o->denied, -EROFS, o->n);
+}
+
 /* Say ready on wfd, then wait until the launcher closes the other end of
  * rfd: every worker starts at once. */
 static void barrier(const struct opts *o)
@@ -262,7 +274,7 @@ static void usage(int code)
 	fprintf(code ? stderr : stdout,
 		"usage: bench-loop [-a] [-n N] [-g N] [-d DIR] [-x PATH] [-T SECS -o FILE]\n"
 		"                  [-r FD -w FD] MODE...\n"
-		"  MODE: getpid mkdir mkdirrel eexist denied tp idle\n"
+		"  MODE: getpid mkdir mkdirrel eexist denied erofs tp idle\n"
 		"  -a allow-all seccomp filter first; -n mkdir iterations (20000);\n"
 		"  -g getpid iterations (1000000); -r/-w barrier fds (read go, write ready)\n");
 	exit(code);
@@ -325,6 +337,8 @@ static void run_mode(const struct opts *o, const char *m)
 		run_eexist(o);
 	else if (!strcmp(m, "denied"))
 		run_denied(o);
+	else if (!strcmp(m, "erofs"))
+		run_erofs(o);
 	else if (!strcmp(m, "tp"))
 		run_tp(o);
 	else if (!strcmp(m, "idle"))
