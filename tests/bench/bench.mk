@@ -43,5 +43,6 @@ bench: all $(BENCH_BINS) $(B)/stages/tracerd
 	B=$(B) bash tests/bench/spawn.sh
 	B=$(B) bash tests/bench/outputs.sh
 	B=$(B) bash tests/bench/policy.sh
+	B=$(B) bash tests/bench/world.sh
 
 .PHONY: bench-bins
