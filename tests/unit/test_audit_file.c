@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include "audit.h"
 #include "jsoncheck.h"
 #include "test_audit.h"
+#include "test_audit_fixture.h"
 
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 ssize_t __real_write(int fd, const void *buf, size_t n);
@@ -48,40 +48,21 @@ int __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 	return __real_fallocate(fd, mode, off, len);
 }
 
-static char dir[64], path[128], content[256 * 1024];
-static size_t content_len;
-
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/unit-audit-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/a/b/audit.jsonl", dir);
-	return 0;
+	return fixture_setup("/tmp/unit-audit-XXXXXX", "a/b/audit.jsonl");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	audit_close();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_teardown();
 }
 
 static void slurp(const char *p)
 {
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	assert_true(fd >= 0);
-	n = read(fd, content, sizeof(content) - 1);
-	assert_true(n >= 0);
-	content_len = (size_t)n;
-	content[n] = '\0';
-	close(fd);
+	assert_true(fixture_read(p));
 }
 
 static void put_file(const char *p, const char *s, size_t n)
@@ -98,8 +79,8 @@ static int lines_valid(void)
 {
 	int count = 0;
 
-	assert_true(content_len == 0 || content[content_len - 1] == '\n');
-	for (char *l = content, *nl; (nl = strchr(l, '\n')); l = nl + 1, count++)
+	assert_true(fx.content_len == 0 || fx.content[fx.content_len - 1] == '\n');
+	for (char *l = fx.content, *nl; (nl = strchr(l, '\n')); l = nl + 1, count++)
 		if (!jc_valid(l, (size_t)(nl - l)))
 			fail_msg("invalid line: %.*s", (int)(nl - l), l);
 	return count;
@@ -112,20 +93,20 @@ static void test_create(void **state)
 	size_t torn = 99;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(torn, 0);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	snprintf(sub, sizeof(sub), "%s/a", dir);
+	snprintf(sub, sizeof(sub), "%s/a", fx.dir);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
-	snprintf(sub, sizeof(sub), "%s/a/b", dir);
+	snprintf(sub, sizeof(sub), "%s/a/b", fx.dir);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 	assert_int_equal(audit_write("{\"a\":1}\n", 8, 0), 0);
 	assert_int_equal(audit_write("{\"b\":2}\n", 8, 0), 0);
-	slurp(path);
-	assert_string_equal(content, "{\"a\":1}\n{\"b\":2}\n");
+	slurp(fx.path);
+	assert_string_equal(fx.content, "{\"a\":1}\n{\"b\":2}\n");
 }
 
 /* Appends to what is there, whoever wrote it. */
@@ -134,14 +115,14 @@ static void test_append(void **state)
 	size_t torn;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	audit_close();
-	put_file(path, "{\"old\":1}\n", 10);
-	assert_int_equal(audit_open(path, &torn), 0);
+	put_file(fx.path, "{\"old\":1}\n", 10);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(torn, 0);
 	assert_int_equal(audit_write("{\"new\":1}\n", 10, 0), 0);
-	slurp(path);
-	assert_string_equal(content, "{\"old\":1}\n{\"new\":1}\n");
+	slurp(fx.path);
+	assert_string_equal(fx.content, "{\"old\":1}\n{\"new\":1}\n");
 }
 
 static void torn_case(const char *before, size_t blen, size_t want_torn, size_t want_size)
@@ -150,10 +131,10 @@ static void torn_case(const char *before, size_t blen, size_t want_torn, size_t 
 	size_t torn = 12345;
 
 	audit_close();
-	put_file(path, before, blen);
-	assert_int_equal(audit_open(path, &torn), 0);
+	put_file(fx.path, before, blen);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(torn, want_torn);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_int_equal(st.st_size, want_size);
 }
 
@@ -163,7 +144,7 @@ static void test_torn(void **state)
 	size_t torn;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	torn_case("{\"a\":1}\n{\"b\":", 13, 5, 8);
 	torn_case("no newline at all", 17, 17, 0);
 	torn_case("{\"a\":1}\n", 8, 0, 8);
@@ -175,8 +156,8 @@ static void test_torn(void **state)
 	big[8000] = '\n';
 	torn_case(big, sizeof(big), sizeof(big) - 8001, 8001);
 	assert_int_equal(audit_write("{\"c\":3}\n", 8, 0), 0);
-	slurp(path);
-	assert_int_equal(content_len, 8009);
+	slurp(fx.path);
+	assert_int_equal(fx.content_len, 8009);
 }
 
 static void test_bad_paths(void **state)
@@ -190,40 +171,20 @@ static void test_bad_paths(void **state)
 	p[sizeof(p) - 1] = '\0';
 	assert_int_equal(audit_open(p, &torn), -ENAMETOOLONG);
 	/* a parent that is a file */
-	snprintf(p, sizeof(p), "%s/file", dir);
+	snprintf(p, sizeof(p), "%s/file", fx.dir);
 	put_file(p, "", 0);
-	snprintf(p, sizeof(p), "%s/file/audit.jsonl", dir);
+	snprintf(p, sizeof(p), "%s/file/audit.jsonl", fx.dir);
 	assert_int_equal(audit_open(p, &torn), -ENOTDIR);
 }
 
-/* The fd audit.c holds for PATH (it is internal). */
-static int log_fd(void)
-{
-	char link[PATH_MAX], proc[32];
-
-	for (int fd = 3; fd < 1024; fd++) {
-		ssize_t n;
-
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		n = readlink(proc, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = '\0';
-		if (strcmp(link, path) == 0)
-			return fd;
-	}
-	fail_msg("no fd for %s", path);
-	return -1;
-}
-
 /* Run audit_write with fd `which` (1 or 2) captured; returns its result,
- * the captured text in content. */
+ * the captured text in fx.content. */
 static int captured(int which, const char *l)
 {
 	char cap[128];
 	int saved, fd, r;
 
-	snprintf(cap, sizeof(cap), "%s/captured", dir);
+	snprintf(cap, sizeof(cap), "%s/captured", fx.dir);
 	fd = open(cap, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
 	fflush(which == 1 ? stdout : stderr);
@@ -244,13 +205,9 @@ static void check_lost_event(const char *l, size_t n, const char *count)
 	struct jc_str v;
 
 	assert_true(jc_valid(l, n));
-	assert_int_equal(jc_member(l, n, "event", &v), 0);
-	assert_int_equal(v.len, strlen("lost-records"));
-	assert_memory_equal(v.buf, "lost-records", v.len);
+	fixture_member(l, n, "event", 0, "lost-records");
 	assert_int_equal(jc_member(l, n, "ts", &v), 0);
-	assert_int_equal(jc_member(l, n, "count", &v), 2);
-	assert_int_equal(v.len, strlen(count));
-	assert_memory_equal(v.buf, count, v.len);
+	fixture_member(l, n, "count", 2, count);
 }
 
 static void test_lost(void **state)
@@ -260,20 +217,20 @@ static void test_lost(void **state)
 	char *nl;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
-	inject.fd = log_fd();
+	assert_int_equal(audit_open(fx.path, &torn), 0);
+	inject.fd = fixture_fd_of(fx.path);
 	inject.fail = 1;
 	assert_int_equal(captured(2, l1), -ENOSPC);
-	assert_string_equal(content, "audit-lost: {\"n\":1}\n");
+	assert_string_equal(fx.content, "audit-lost: {\"n\":1}\n");
 	assert_int_equal(captured(2, l2), -ENOSPC);
-	assert_string_equal(content, "audit-lost: {\"n\":2}\n");
+	assert_string_equal(fx.content, "audit-lost: {\"n\":2}\n");
 	inject.fail = 0;
 	assert_int_equal(captured(2, l3), 0);
-	assert_int_equal(content_len, 0);
-	slurp(path);
+	assert_int_equal(fx.content_len, 0);
+	slurp(fx.path);
 	assert_int_equal(lines_valid(), 2);
-	nl = strchr(content, '\n');
-	check_lost_event(content, (size_t)(nl - content), "2");
+	nl = strchr(fx.content, '\n');
+	check_lost_event(fx.content, (size_t)(nl - fx.content), "2");
 	assert_string_equal(nl + 1, l3);
 	inject.fd = -1;
 }
@@ -286,21 +243,22 @@ static void test_short_write(void **state)
 	char *nl;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(audit_write(l2, strlen(l2), 0), 0);
-	inject.fd = log_fd();
+	inject.fd = fixture_fd_of(fx.path);
 	inject.fail = 2;
 	assert_int_equal(captured(2, l1), -ENOSPC);
-	assert_non_null(strstr(content, "audit-lost: "));
-	slurp(path);
-	assert_string_equal(content, l2);
+	assert_non_null(strstr(fx.content, "audit-lost: "));
+	slurp(fx.path);
+	assert_string_equal(fx.content, l2);
 	inject.fail = 0;
 	assert_int_equal(audit_write(l2, strlen(l2), 0), 0);
-	slurp(path);
+	slurp(fx.path);
 	assert_int_equal(lines_valid(), 3);
-	nl = strchr(content, '\n');
+	nl = strchr(fx.content, '\n');
 	nl = strchr(nl + 1, '\n');
-	check_lost_event(strchr(content, '\n') + 1, (size_t)(nl - strchr(content, '\n') - 1), "1");
+	check_lost_event(strchr(fx.content, '\n') + 1,
+			 (size_t)(nl - strchr(fx.content, '\n') - 1), "1");
 	inject.fd = -1;
 }
 
@@ -312,13 +270,13 @@ static void test_deleted(void **state)
 	size_t torn;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
-	assert_int_equal(unlink(path), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
+	assert_int_equal(unlink(fx.path), 0);
 	assert_int_equal(captured(2, l1), 0);
-	assert_non_null(strstr(content, "deleted"));
-	slurp(path);
-	assert_string_equal(content, l1);
-	assert_int_equal(stat(path, &st), 0);
+	assert_non_null(strstr(fx.content, "deleted"));
+	slurp(fx.path);
+	assert_string_equal(fx.content, l1);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 }
 
@@ -333,10 +291,10 @@ static void test_claims(void **state)
 
 	(void)state;
 	falloc_room = 64 * 1024;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	/* a 1 MiB chunk does not fit: just the claim is reserved */
 	assert_int_equal(audit_claim(1000), 0);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_int_equal(st.st_size, 0);		/* KEEP_SIZE */
 	assert_true(st.st_blocks * 512 >= 1000);	/* but on disk */
 	assert_int_equal(audit_write("{\"a\":1}\n", 8, 1000), 0);
@@ -351,10 +309,10 @@ static void test_claims(void **state)
 	/* room again: a whole chunk ahead */
 	falloc_room = -1;
 	assert_int_equal(audit_claim(1000), 0);
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_true(st.st_blocks * 512 >= 1024 * 1024);
 	audit_unclaim(1000);
-	slurp(path);
+	slurp(fx.path);
 	assert_int_equal(lines_valid(), 1);
 }
 
@@ -367,7 +325,7 @@ static void test_stdout(void **state)
 	assert_int_equal(audit_open("-", &torn), 0);
 	assert_int_equal(torn, 0);
 	assert_int_equal(captured(1, l1), 0);
-	assert_string_equal(content, l1);
+	assert_string_equal(fx.content, l1);
 	audit_close();
 	assert_true(fcntl(STDOUT_FILENO, F_GETFD) >= 0);	/* not closed */
 }
@@ -379,18 +337,18 @@ static void test_events(void **state)
 	char *l2;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(audit_event("start", 0, "cut a torn line of 5 bytes"), 0);
 	assert_int_equal(audit_event("attach", 42, NULL), 0);
-	slurp(path);
+	slurp(fx.path);
 	assert_int_equal(lines_valid(), 2);
-	assert_memory_equal(content, "{\"ts\":\"", 7);
-	assert_int_equal(jc_member(content, content_len, "event", &v), 0);
+	assert_memory_equal(fx.content, "{\"ts\":\"", 7);
+	assert_int_equal(jc_member(fx.content, fx.content_len, "event", &v), 0);
 	assert_memory_equal(v.buf, "start", 5);
-	assert_int_equal(jc_member(content, content_len, "reason", &v), 0);
+	assert_int_equal(jc_member(fx.content, fx.content_len, "reason", &v), 0);
 	assert_int_equal(v.len, strlen("cut a torn line of 5 bytes"));
-	l2 = strchr(content, '\n') + 1;
-	assert_null(memmem(content, (size_t)(l2 - content), "\"pid\"", 5));
+	l2 = strchr(fx.content, '\n') + 1;
+	assert_null(memmem(fx.content, (size_t)(l2 - fx.content), "\"pid\"", 5));
 	assert_int_equal(jc_member(l2, strlen(l2), "pid", &v), 2);
 	assert_memory_equal(v.buf, "42", 2);
 	assert_int_equal(jc_member(l2, strlen(l2), "reason", &v), -1);
@@ -425,16 +383,16 @@ static void test_threads(void **state)
 	void *ret;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	for (long i = 0; i < THREADS; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, writer, (void *)i), 0);
 	for (int i = 0; i < THREADS; i++) {
 		assert_int_equal(pthread_join(th[i], &ret), 0);
 		assert_null(ret);
 	}
-	slurp(path);
+	slurp(fx.path);
 	assert_int_equal(lines_valid(), THREADS * PER_THREAD);
-	for (char *l = content; *l; l = strchr(l, '\n') + 1) {
+	for (char *l = fx.content; *l; l = strchr(l, '\n') + 1) {
 		int t, i;
 
 		assert_int_equal(sscanf(l, "{\"t\":%d,\"i\":%d", &t, &i), 2);

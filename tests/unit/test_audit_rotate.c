@@ -17,61 +17,36 @@
 #include "jsoncheck.h"
 #include "logfile.h"
 #include "test_audit.h"
+#include "test_audit_fixture.h"
 
-static char dir[64], path[128], name[160];
-static char content[256 * 1024];
-static size_t content_len;
+static char name[160];
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/unit-rotate-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
 	falloc_room = -1;
 	inject.fd = -1;
 	inject.fail = 0;
-	return 0;
+	return fixture_setup("/tmp/unit-rotate-XXXXXX", "audit.jsonl");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	audit_close();
 	audit_rotation(0, 5, 0);
 	falloc_room = -1;
 	inject.fd = -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_teardown();
 }
 
-/* p into content; false when it is not there. */
-static bool slurp_path(const char *p)
-{
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0)
-		return false;
-	r = read(fd, content, sizeof(content) - 1);
-	assert_true(r >= 0);
-	content_len = (size_t)r;
-	content[r] = '\0';
-	close(fd);
-	return true;
-}
-
-/* path.n (0: path) into content. */
+/* fx.path.n (0: fx.path) into fx.content. */
 static bool slurp_n(unsigned n)
 {
 	if (n)
-		snprintf(name, sizeof(name), "%s.%u", path, n);
+		snprintf(name, sizeof(name), "%s.%u", fx.path, n);
 	else
-		snprintf(name, sizeof(name), "%s", path);
-	return slurp_path(name);
+		snprintf(name, sizeof(name), "%s", fx.path);
+	return fixture_read(name);
 }
 
 /* A record-shaped line numbered i, about 200 bytes. */
@@ -89,7 +64,7 @@ static void write_recs(int from, int to, size_t claim)
 		assert_int_equal(audit_write(l, (size_t)rec(i, l, sizeof(l)), claim), 0);
 }
 
-/* In content: the rotate event's "records" (-1: the first line is none),
+/* In fx.content: the rotate event's "records" (-1: the first line is none),
  * the records (lines with "n") and the first and last n. */
 static void survey(long *head, int *records, int *first, int *last)
 {
@@ -99,11 +74,11 @@ static void survey(long *head, int *records, int *first, int *last)
 	*head = -1;
 	*records = 0;
 	*first = *last = -1;
-	for (char *l = content; (nl = strchr(l, '\n')); l = nl + 1) {
+	for (char *l = fx.content; (nl = strchr(l, '\n')); l = nl + 1) {
 		size_t n = (size_t)(nl - l);
 
 		assert_true(jc_valid(l, n));
-		if (l == content && jc_member(l, n, "event", &v) == 0 && v.len == 6 &&
+		if (l == fx.content && jc_member(l, n, "event", &v) == 0 && v.len == 6 &&
 		    memcmp(v.buf, "rotate", 6) == 0 && jc_member(l, n, "records", &v) == 2)
 			*head = strtol(v.buf, NULL, 10);
 		if (jc_member(l, n, "n", &v) != 2)
@@ -113,7 +88,7 @@ static void survey(long *head, int *records, int *first, int *last)
 			*first = *last;
 		(*records)++;
 	}
-	assert_true(content_len == 0 || content[content_len - 1] == '\n');
+	assert_true(fx.content_len == 0 || fx.content[fx.content_len - 1] == '\n');
 }
 
 /* 100 lines of ~200 bytes at 4K, keep 3: log .1 .2 .3, each under 4K,
@@ -127,12 +102,12 @@ static void test_rotate_size(void **state)
 
 	(void)state;
 	audit_rotation(4096, 3, 0);
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	write_recs(0, 100, 0);
 	assert_false(slurp_n(4));
 	for (unsigned n = 3; n + 1 > 0; n--) {
 		assert_true(slurp_n(n));
-		assert_true(content_len <= 4096);
+		assert_true(fx.content_len <= 4096);
 		survey(&head, &records, &first, &last);
 		assert_true(records > 0);
 		if (n < 3) {
@@ -155,16 +130,16 @@ static void test_rotate_claims(void **state)
 
 	(void)state;
 	audit_rotation(4096, 5, 0);
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	write_recs(0, 15, 0);
 	assert_int_equal(audit_claim(50000), 0);
 	write_recs(15, 30, 0);	/* rotates at least once */
 	assert_true(slurp_n(1));
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_true(st.st_blocks * 512 >= 50000);
 	write_recs(30, 31, 50000);
 	assert_true(slurp_n(0));
-	assert_non_null(strstr(content, "\"n\":30,"));
+	assert_non_null(strstr(fx.content, "\"n\":30,"));
 }
 
 /* No room for the new file: no rotation (the log grows past the size,
@@ -177,14 +152,14 @@ static void test_rotate_no_room(void **state)
 
 	(void)state;
 	audit_rotation(4096, 5, 0);
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(audit_claim(1000), 0);
 	falloc_room = 10;
 	write_recs(0, 40, 0);
 	assert_false(slurp_n(1));
-	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(stat(fx.path, &st), 0);
 	assert_true(st.st_size > 4096);
-	snprintf(tmp, sizeof(tmp), "%s/.audit.jsonl.new", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.audit.jsonl.new", fx.dir);
 	assert_int_equal(lstat(tmp, &st), -1);
 	falloc_room = -1;
 	write_recs(40, 80, 0);
@@ -201,7 +176,7 @@ static void test_tail_rotated(void **state)
 
 	(void)state;
 	audit_rotation(4096, 5, 0);
-	assert_int_equal(audit_open(path, &torn), 0);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(audit_write(mark, strlen(mark), 0), 0);
 	write_recs(0, 25, 0);
 	assert_true(slurp_n(1));
@@ -209,44 +184,19 @@ static void test_tail_rotated(void **state)
 	assert_false(audit_tail_contains("\"attach\":7,\"notif\":\"98\"", 64 * 1024));
 }
 
-/* The fd the process holds for p. */
-static int fd_of(const char *p)
-{
-	char link[256], proc[32];
-
-	for (int fd = 3; fd < 1024; fd++) {
-		ssize_t n;
-
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		n = readlink(proc, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = '\0';
-		if (strcmp(link, p) == 0)
-			return fd;
-	}
-	fail_msg("no fd for %s", p);
-	return -1;
-}
-
-/* The line of content holding s, checked to be a lost-records event of
+/* The line of fx.content holding s, checked to be a lost-records event of
  * count want naming output. */
 static void check_told(const char *output, const char *want)
 {
-	char *at = strstr(content, "\"lost-records\""), *start, *nl;
-	struct jc_str v;
+	char *at = strstr(fx.content, "\"lost-records\""), *start, *nl;
 
 	assert_non_null(at);
 	start = at;
-	while (start > content && start[-1] != '\n')
+	while (start > fx.content && start[-1] != '\n')
 		start--;
 	nl = strchr(at, '\n');
-	assert_int_equal(jc_member(start, (size_t)(nl - start), "output", &v), 0);
-	assert_int_equal(v.len, strlen(output));
-	assert_memory_equal(v.buf, output, v.len);
-	assert_int_equal(jc_member(start, (size_t)(nl - start), "count", &v), 2);
-	assert_int_equal(v.len, strlen(want));
-	assert_memory_equal(v.buf, want, v.len);
+	fixture_member(start, (size_t)(nl - start), "output", 0, output);
+	fixture_member(start, (size_t)(nl - start), "count", 2, want);
 }
 
 /* A copy that refuses: the primary takes every line, the answer is not
@@ -261,17 +211,17 @@ static void test_copy_losses(void **state)
 	size_t torn;
 
 	(void)state;
-	snprintf(copy, sizeof(copy), "%s/sub/copy.jsonl", dir);
-	assert_int_equal(audit_open(path, &torn), 0);
+	snprintf(copy, sizeof(copy), "%s/sub/copy.jsonl", fx.dir);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
 	assert_int_equal(audit_add_output(copy), 0);
 	assert_int_equal(audit_outputs(specs, lost, 1), 1);
 	before = lost[0];	/* since start: earlier tests lost some */
 	write_recs(0, 2, 0);
-	inject.fd = fd_of(copy);
+	inject.fd = fixture_fd_of(copy);
 	inject.fail = 1;
 	write_recs(2, 5, 0);
 	assert_int_equal(audit_outputs(specs, lost, AUDIT_OUTPUTS_MAX), 2);
-	assert_string_equal(specs[0], path);
+	assert_string_equal(specs[0], fx.path);
 	assert_string_equal(specs[1], copy);
 	assert_int_equal(lost[0], before);
 	assert_int_equal(lost[1], 3);
@@ -279,11 +229,11 @@ static void test_copy_losses(void **state)
 	write_recs(5, 6, 0);
 	assert_true(slurp_n(0));
 	check_told(copy, "3");
-	assert_non_null(strstr(content, "\"n\":4,"));
-	assert_true(slurp_path(copy));
+	assert_non_null(strstr(fx.content, "\"n\":4,"));
+	assert_true(fixture_read(copy));
 	check_told(copy, "3");
-	assert_null(strstr(content, "\"n\":4,"));
-	assert_non_null(strstr(content, "\"n\":5,"));
+	assert_null(strstr(fx.content, "\"n\":4,"));
+	assert_non_null(strstr(fx.content, "\"n\":5,"));
 }
 
 /* 7 copies at most (8 outputs), a FIFO refused as a copy. */
@@ -293,15 +243,15 @@ static void test_copy_bounds(void **state)
 	size_t torn;
 
 	(void)state;
-	assert_int_equal(audit_open(path, &torn), 0);
-	snprintf(p, sizeof(p), "%s/fifo", dir);
+	assert_int_equal(audit_open(fx.path, &torn), 0);
+	snprintf(p, sizeof(p), "%s/fifo", fx.dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
 	assert_int_equal(audit_add_output(p), -EINVAL);
 	for (int i = 0; i < 7; i++) {
-		snprintf(p, sizeof(p), "%s/c%d", dir, i);
+		snprintf(p, sizeof(p), "%s/c%d", fx.dir, i);
 		assert_int_equal(audit_add_output(p), 0);
 	}
-	snprintf(p, sizeof(p), "%s/c7", dir);
+	snprintf(p, sizeof(p), "%s/c7", fx.dir);
 	assert_int_equal(audit_add_output(p), -E2BIG);
 }
 
@@ -338,7 +288,7 @@ static void test_count_hostile(void **state)
 	int fd;
 
 	(void)state;
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(fx.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(logfile_count_records(fd), 0);
 	memset(big, 'x', sizeof(big));
