@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../tracerd/statepath.h"
 #include "private.h"
 
 #define READY_MS 5000		/* the bound on the daemon's start, as autostart's */
@@ -51,23 +52,14 @@ int private_tracerd_path(char out[PATH_MAX])
 /* <state>/tracerd/notif-run-YYYYMMDDTHHMMSS-PID.jsonl: the run's own log. */
 static int default_log(char log[PATH_MAX])
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char stamp[32];
+	char stamp[32], name[64];
 	time_t now = time(NULL);
 	struct tm tm;
-	int n;
 
 	(void)localtime_r(&now, &tm);
 	(void)strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	if (xdg && xdg[0] == '/')
-		n = snprintf(log, PATH_MAX, "%s/tracerd/notif-run-%s-%d.jsonl", xdg, stamp,
-			     (int)getpid());
-	else if (home && home[0] == '/')
-		n = snprintf(log, PATH_MAX, "%s/.local/state/tracerd/notif-run-%s-%d.jsonl", home,
-			     stamp, (int)getpid());
-	else
-		return -ENOENT;
-	return n > 0 && n < PATH_MAX ? 0 : -ENAMETOOLONG;
+	snprintf(name, sizeof(name), "notif-run-%s-%d.jsonl", stamp, (int)getpid());
+	return state_path(log, PATH_MAX, name);
 }
 
 /* An absolute spelling of path (the daemon runs in /). */

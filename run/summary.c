@@ -11,23 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../tracerd/statepath.h"
 #include "summary.h"
-
-/* tracerd's default: $XDG_STATE_HOME/tracerd/audit.jsonl, or under
- * ~/.local/state (tracerd/options.c). */
-static int default_log(char out[PATH_MAX])
-{
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	int n;
-
-	if (xdg && xdg[0] == '/')
-		n = snprintf(out, PATH_MAX, "%s/tracerd/audit.jsonl", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(out, PATH_MAX, "%s/.local/state/tracerd/audit.jsonl", home);
-	else
-		return -ENOENT;
-	return n > 0 && n < PATH_MAX ? 0 : -ENAMETOOLONG;
-}
 
 int summary_find_log(pid_t server_pid, char out[PATH_MAX])
 {
@@ -50,7 +35,7 @@ int summary_find_log(pid_t server_pid, char out[PATH_MAX])
 			log = buf + i + 6;
 	}
 	if (!log)
-		return default_log(out);
+		return state_path(out, PATH_MAX, "audit.jsonl");	/* tracerd's default */
 	if (log[0] != '/' && strcmp(log, "-") != 0)
 		return -ENOENT;	/* relative to a cwd we cannot see */
 	return snprintf(out, PATH_MAX, "%s", log) < PATH_MAX ? 0 : -ENAMETOOLONG;

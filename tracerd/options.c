@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "statepath.h"
 #include "syslogout.h"
 
 /* getopt_long's codes of the log options: above any character */
@@ -310,14 +311,5 @@ void options_drop_detach(const struct options *o, int argc, char **argv)
 
 int options_default_log(char *out, size_t cap)
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	int n;
-
-	if (xdg && xdg[0] == '/')
-		n = snprintf(out, cap, "%s/tracerd/audit.jsonl", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(out, cap, "%s/.local/state/tracerd/audit.jsonl", home);
-	else
-		return -ENOENT;
-	return (n < 0 || (size_t)n >= cap) ? -ENAMETOOLONG : 0;
+	return state_path(out, cap, "audit.jsonl");
 }

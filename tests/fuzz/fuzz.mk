@@ -40,7 +40,7 @@ FUZZ_SRC_resolve := tests/fuzz/fuzz_tree.c $(RESOLVE_SRC)
 FUZZ_SRC_json    := tracerd/json.c tests/unit/jsoncheck.c
 FUZZ_SRC_status  := tracerd/target.c tracerd/canon.c tracerd/creds.c tracerd/ident.c \
 		    tracerd/log.c
-FUZZ_SRC_jsonl   := run/jsonl.c run/summary.c tracerd/json.c tracerd/jread.c tests/unit/jsoncheck.c
+FUZZ_SRC_jsonl   := run/jsonl.c run/summary.c tracerd/statepath.c tracerd/json.c tracerd/jread.c tests/unit/jsoncheck.c
 FUZZ_SRC_procparse := shim/procparse.c
 FUZZ_SRC_logread := tracerd/logrec.c tracerd/logfilter.c tracerd/logtable.c tracerd/logesc.c \
 		    tracerd/logsummary.c tracerd/logcount.c tracerd/logtime.c tracerd/jread.c \

@@ -53,7 +53,7 @@ UNIT_SRC_policy  := tracerd/policy.c
 UNIT_SRC_policyfile := tracerd/policyfile.c tracerd/policyset.c tracerd/ident.c tracerd/whatif.c \
 		       tracerd/suggest.c tracerd/policylog.c tracerd/policypath.c tracerd/jread.c \
 		       tracerd/json.c
-UNIT_SRC_options := tracerd/options.c $(AUDIT_OUT_SRC)
+UNIT_SRC_options := tracerd/options.c tracerd/statepath.c $(AUDIT_OUT_SRC)
 UNIT_LDFLAGS_options := -pthread
 UNIT_SRC_audit   := tracerd/audit.c tracerd/audit_line.c tracerd/log.c tracerd/policy.c \
 		    tracerd/stats.c common/syscalls.c tests/unit/jsoncheck.c $(AUDIT_FILE_SRC)
