@@ -364,6 +364,20 @@ static void parse(int argc, char **argv, struct sup *s)
 	s->cmd = argv + optind;
 }
 
+/* What serve_init failed at, told by what it left: opening the log is its
+ * last step (logfd -1 then; its memset left 0), before it the world floor's
+ * own root and user namespace (facts_init), after the notification sizes
+ * and the buffers. */
+static const char *setup_step(const struct serve *srv, const char *log)
+{
+	if (srv->logfd < 0)
+		return log;
+	if (!srv->req || !srv->resp)
+		return "seccomp notification sizes and buffers";
+	return "-s world: our own root or user namespace (statx of /, readlink of "
+	       "/proc/self/ns/user)";
+}
+
 int main(int argc, char **argv)
 {
 	struct sup s = { .n = 1, .go_r = -1, .go_w = -1, .ready_r = -1, .ready_w = -1 };
@@ -373,7 +387,8 @@ int main(int argc, char **argv)
 	if (s.srv.kind != SERVE_NONE) {
 		r = serve_init(&s.srv, s.srv.kind, s.log, s.prefix);
 		if (r < 0) {
-			fprintf(stderr, "bench-sup: %s: %s\n", s.log, strerror(-r));
+			fprintf(stderr, "bench-sup: %s: %s\n", setup_step(&s.srv, s.log),
+				strerror(-r));
 			return 1;
 		}
 	}
