@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make bench, issue 20: tracerd beside two floors of the bench in one run, as root and
-# as uid 65534 (tracerd is a per-user daemon; an unprivileged program has no
-# capabilities). Side by side:
+# make bench, issue 20: tracerd beside two floors of the bench in one run,
+# as root and as uid 65534 (tracerd is a per-user daemon; an unprivileged
+# program has no capabilities). Side by side:
 #   facts    bench-sup -s facts: per call the target's status, exe and cwd
 #            on kept /proc fds, the mkdir under its umask, one record
 #   world    bench-sup -s world: the same plus the target's root (statx of
@@ -15,7 +15,7 @@
 # (EPERM, parent outside the allowed directory). Prints per user and mode
 # the median us of each, the medians (min-max) of the per-round ratios
 # tracerd/facts, tracerd/world, world/facts, and syscalls per call (below).
-#   [B=build] bash tests/bench/world.sh          (as root; exit 1: a loop failed)
+#   [B=build] bash tests/bench/world.sh     (as root; exit 1: a loop failed)
 set -u
 # shellcheck source=tests/bench/syscount.sh
 . "$(dirname "$0")/syscount.sh"
