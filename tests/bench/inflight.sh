@@ -54,7 +54,7 @@ start without TRACERD_TEST_NO_INFLIGHT=1
 ratios=()
 for ((r = 0; r < ROUNDS; r++)); do
 	if ((r % 2)); then b=$(one without); a=$(one with); else a=$(one with); b=$(one without); fi
-	[ -n "$a" ] && [ -n "$b" ] || { echo "inflight bench: round $r failed" >&2; exit 1; }
+	if [ -z "$a" ] || [ -z "$b" ]; then echo "inflight bench: round $r failed" >&2; exit 1; fi
 	ratios+=("$a $b")
 done
 printf '%s\n' "${ratios[@]}" | python3 -c '

@@ -178,7 +178,7 @@ loop_cmd() {
 	facts) CMD=("${S[@]}" -s facts -- "${L[@]}" mkdir eexist denied) ;;
 	tracerd) CMD=("$bin/bench-sup" -s none -P "$lib" -- "${L[@]}" getpid mkdir eexist denied) ;;
 	seed) CMD=("${S[@]}" -s seed -- "${L[@]}" -n "$N_SLOW" mkdir eexist denied) ;;
-	strace) CMD=(strace -f --seccomp-bpf -e trace=mkdir,mkdirat -o /dev/null "${L[@]}" mkdir eexist) ;;
+	strace) CMD=(strace -f --seccomp-bpf -e "trace=mkdir,mkdirat" -o /dev/null "${L[@]}" mkdir eexist) ;;
 	esac
 }
 
