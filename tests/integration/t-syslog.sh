@@ -95,12 +95,16 @@ test_records() {
 # while it is gone, the next line goes over a new connection, and the
 # losses are told in a lost-records event naming the output.
 test_restart() {
-	local before lost
+	local before lost detached
 	stop_sink
 	before=$(wc -l <"$TRACERD_LOG")
+	detached=$(audit_count event=detach)
 	run sup mkdir "$IN/gone" "$XT/gone"
 	assert_rc 1
 	assert_dir "$IN/gone"
+	# the program's detach event is lost too: it comes once tracerd sees
+	# the listener hang up, after the program's exit
+	poll eval '[ "$(audit_count event=detach)" -gt '"$detached"' ]' || fail "no detach event"
 	lost=$(($(wc -l <"$TRACERD_LOG") - before))
 	: >"$SINK_OUT"
 	start_sink
