@@ -15,52 +15,28 @@
 # (strace -c -f over one loop, divided by the records it added to the log,
 # as tests/bench/syscount.sh does). Exit 1 when a loop failed.
 set -u
-# shellcheck source=tests/bench/syscount.sh
-. "$(dirname "$0")/syscount.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-B=${B:-build}
+here=$PWD
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 # TRACERD_A/B as given, from the caller's directory
-TA=$(realpath -e -- "${TRACERD_A:-$top/$B/tracerd}") || exit 1
-TB=$(realpath -e -- "${TRACERD_B:-$top/$B/tracerd}") || exit 1
-cd "$top" || exit 1
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+TA=$(cd "$here" && realpath -e -- "${TRACERD_A:-$top/$B/tracerd}") || exit 1
+TB=$(cd "$here" && realpath -e -- "${TRACERD_B:-$top/$B/tracerd}") || exit 1
 ROUNDS=${AB_ROUNDS:-15}
 N=${AB_CALLS:-20000}
 MODES="mkdir mkdirrel denied"
-for f in "$TA" "$TB" "$bin/bench-loop" "$lib"; do
-	[ -f "$f" ] ||
-		{ echo "ab bench: $f missing (make B=$B all bench-bins)" >&2; exit 1; }
-done
-T=$(mktemp -d /tmp/notif-bench-ab.XXXXXX) || exit 1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null; done
-	wait 2>/dev/null
-	mountpoint -q "$T" && umount -l "$T"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-chmod 0755 "$T"
-[ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256m,mode=0755 notif-bench-ab "$T"
+bench_need "ab bench" "make B=$B all bench-bins" "$TA" "$TB" "$bin/bench-loop" "$lib"
+bench_tmp notif-bench-ab
+bench_tmpfs 256m
 mkdir -p "$T/cfg" "$T/allow" "$T/out"
 DENIED=$T/out/x # parent exists, outside the allowed directory: EPERM
 
 # start A|B BINARY: a tracerd on @notif-bench-ab-$$-A|B
 start() {
-	local v=$1 i
-	XDG_CONFIG_HOME=$T/cfg "$2" --socket "notif-bench-ab-$$-$v" \
-		--log "$T/$v.jsonl" --allow "$T/allow" 2>"$T/$v.err" &
-	PIDS+=($!)
-	eval "PID_$v=$!"
-	for ((i = 0; i < 500; i++)); do
-		grep -q "@notif-bench-ab-$$-$v\$" /proc/net/unix 2>/dev/null && return 0
-		sleep 0.01
-	done
-	echo "ab bench: tracerd $v ($2) did not start: $(cat "$T/$v.err")" >&2
-	exit 1
+	local v=$1 s=notif-bench-ab-$$-$1
+	bench_daemon "$s" "$T/$v.err" env XDG_CONFIG_HOME="$T/cfg" "$2" --socket "$s" \
+		--log "$T/$v.jsonl" --allow "$T/allow" ||
+		{ echo "ab bench: tracerd $v ($2) did not start: $(cat "$T/$v.err")" >&2; exit 1; }
+	eval "PID_$v=$DPID"
 }
 
 # loop A|B MODE [N]: bench-loop MODE under daemon A or B (no autostart:
@@ -76,27 +52,10 @@ one() {
 	: >"$T/$1.jsonl"
 }
 
-# syscalls A|B MODE: syscount.sh's syscalls_per_call for any mode: strace
-# -c -f on the daemon over one loop of 2000, divided by the records added
+# syscalls A|B MODE: syscount.sh's syscalls_during over one loop of 2000
 syscalls() {
-	local pid=PID_$1 out sp before after n
-	out=$T/strace-$1-$2
-	strace -c -f -p "${!pid}" -o "$out" 2>/dev/null &
-	sp=$!
-	if ! syscount_traced "${!pid}"; then
-		kill -INT "$sp" 2>/dev/null
-		wait "$sp" 2>/dev/null
-		echo "?"
-		return
-	fi
-	before=$(syscount_records "$T/$1.jsonl")
-	loop "$1" "$2" 2000 >/dev/null 2>&1
-	after=$(syscount_records "$T/$1.jsonl")
-	kill -INT "$sp" 2>/dev/null
-	wait "$sp" 2>/dev/null
-	n=$(awk '$NF == "total" { print $4 }' "$out")
-	python3 -c "import sys; c = int(sys.argv[2]) - int(sys.argv[1]); \
-print('%.1f' % (int(sys.argv[3]) / c) if c > 0 else '?')" "$before" "$after" "${n:-0}"
+	local pid=PID_$1
+	syscalls_during "${!pid}" "$T/$1.jsonl" loop "$1" "$2" 2000
 }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -5,42 +5,22 @@
 # median of the per-round ratios and the syscalls per call of each (strace
 # -c -f on the daemon over one loop: the table adds none).
 set -u
-# shellcheck source=tests/bench/syscount.sh
-. "$(dirname "$0")/syscount.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ROUNDS=${BENCH_INFLIGHT_ROUNDS:-15}
 N=20000
-T=$(mktemp -d /tmp/notif-bench-if.XXXXXX) || exit 1
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	mountpoint -q "$T" && umount "$T"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-chmod 0755 "$T"
-[ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256m,mode=0755 notif-bench-if "$T"
+bench_tmp notif-bench-if
+bench_tmpfs 256m
 mkdir -p "$T/with" "$T/without"
 
 # start VARIANT [ENV...]: a tracerd on @notif-bench-if-$$-VARIANT
 start() {
-	local v=$1 i
+	local v=$1 s=notif-bench-if-$$-$1
 	shift
-	env "$@" "$top/$B/tracerd" --socket "notif-bench-if-$$-$v" --log "$T/$v.jsonl" \
-		--allow "$T" 2>"$T/$v.err" &
-	PIDS+=($!)
-	eval "PID_$v=$!"
-	for ((i = 0; i < 500; i++)); do
-		grep -q "@notif-bench-if-$$-$v\$" /proc/net/unix 2>/dev/null && return 0
-		sleep 0.01
-	done
-	echo "inflight bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2
-	exit 1
+	bench_daemon "$s" "$T/$v.err" env "$@" "$top/$B/tracerd" --socket "$s" \
+		--log "$T/$v.jsonl" --allow "$T" ||
+		{ echo "inflight bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2; exit 1; }
+	eval "PID_$v=$DPID"
 }
 
 # one VARIANT: ns per allowed mkdir

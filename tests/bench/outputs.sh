@@ -10,8 +10,6 @@
 # and /var/log/journal, and a private /dev whose /dev/log is a python3
 # datagram receiver that reads and discards.
 set -u
-# shellcheck source=tests/bench/syscount.sh
-. "$(dirname "$0")/syscount.sh"
 if [ -z "${NOTIF_OUTPUTS_NS:-}" ]; then
 	if [ "$(id -u)" != 0 ] || [ ! -x /lib/systemd/systemd-journald ] ||
 		! unshare -m --propagation private true 2>/dev/null; then
@@ -20,31 +18,23 @@ if [ -z "${NOTIF_OUTPUTS_NS:-}" ]; then
 	fi
 	NOTIF_OUTPUTS_NS=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
 fi
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ROUNDS=${BENCH_OUTPUTS_ROUNDS:-15}
 N=${BENCH_OUTPUTS_CALLS:-20000}
 VARIANTS="file journal syslog"
-T=$(mktemp -d /tmp/notif-bench-out.XXXXXX) || exit 1
-PIDS=()
+bench_tmp notif-bench-out
 # Every mount below is in this private namespace: they go when it does,
-# but the daemons are stopped and the mounts undone here all the same.
+# but they are undone here all the same (after lib.sh's cleanup).
 cleanup() {
-	local p d
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null; done
-	wait 2>/dev/null
-	for d in /var/log/journal /run/log /run/systemd /dev "$T"; do
+	local d
+	bench_cleanup
+	for d in /var/log/journal /run/log /run/systemd /dev; do
 		mountpoint -q "$d" && umount -l "$d"
 	done
-	rm -rf "$T"
 }
 trap cleanup EXIT
-chmod 0755 "$T"
-mount -t tmpfs -o size=256m,mode=0755 notif-bench-out "$T"
+bench_tmpfs 256m
 
 # poll CMD...: up to 5 s for CMD to succeed
 poll() {
@@ -92,15 +82,13 @@ start_journald() {
 
 # start VARIANT [--log OUTPUT]: a tracerd on @notif-bench-out-$$-VARIANT
 start() {
-	local v=$1
+	local v=$1 s=notif-bench-out-$$-$1
 	shift
 	mkdir -p "$T/$v"
-	"$top/$B/tracerd" --socket "notif-bench-out-$$-$v" --log "$T/$v.jsonl" "$@" \
-		--allow "$T" 2>"$T/$v.err" &
-	PIDS+=($!)
-	eval "PID_$v=$!"
-	poll grep -q "@notif-bench-out-$$-$v\$" /proc/net/unix ||
+	bench_daemon "$s" "$T/$v.err" "$top/$B/tracerd" --socket "$s" --log "$T/$v.jsonl" "$@" \
+		--allow "$T" ||
 		{ echo "outputs bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2; exit 1; }
+	eval "PID_$v=$DPID"
 }
 
 # one VARIANT: ns per allowed mkdir, in a fresh directory removed after
@@ -128,16 +116,10 @@ drain() {
 
 # rounds: ROUNDS lines "file journal syslog" (ns), the order rotating
 rounds() {
-	local r v order
+	local r v
 	local -A ns
 	for ((r = 0; r < ROUNDS; r++)); do
-		case $((r % 3)) in
-		0) order="file journal syslog" ;;
-		1) order="syslog file journal" ;;
-		*) order="journal syslog file" ;;
-		esac
-		((r % 2)) && order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
-		for v in $order; do
+		for v in $(bench_order "$r" file journal syslog); do
 			ns[$v]=$(one "$v")
 			[ -n "${ns[$v]}" ] ||
 				{ echo "outputs bench: round $r ($v) failed: $(cat "$T/$v.loop-err")" >&2; exit 1; }

@@ -9,29 +9,13 @@
 #   exe100    the same with one exe= rule among the 99 (every call then
 #             needs the program's executable: shown, not a goal)
 set -u
-# shellcheck source=tests/bench/syscount.sh
-. "$(dirname "$0")/syscount.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ROUNDS=${BENCH_POLICY_ROUNDS:-15}
 N=${BENCH_POLICY_CALLS:-20000}
 VARIANTS="default rules100 exe100"
-T=$(mktemp -d /tmp/notif-bench-pol.XXXXXX) || exit 1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null; done
-	wait 2>/dev/null
-	mountpoint -q "$T" && umount -l "$T"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-chmod 0755 "$T"
-[ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256m,mode=0755 notif-bench-pol "$T"
+bench_tmp notif-bench-pol
+bench_tmpfs 256m
 mkdir -p "$T/cfg" "$T/rules"
 
 # policy FILE [EXE]: allow /tmp, then 99 rules on directories beside the
@@ -53,19 +37,13 @@ policy() {
 
 # start VARIANT [ARGS...]: a tracerd on @notif-bench-pol-$$-VARIANT
 start() {
-	local v=$1 i
+	local v=$1 s=notif-bench-pol-$$-$1
 	shift
 	mkdir -p "$T/$v"
-	XDG_CONFIG_HOME=$T/cfg "$top/$B/tracerd" --socket "notif-bench-pol-$$-$v" \
-		--log "$T/$v.jsonl" "$@" 2>"$T/$v.err" &
-	PIDS+=($!)
-	eval "PID_$v=$!"
-	for ((i = 0; i < 500; i++)); do
-		grep -q "@notif-bench-pol-$$-$v\$" /proc/net/unix 2>/dev/null && return 0
-		sleep 0.01
-	done
-	echo "policy bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2
-	exit 1
+	bench_daemon "$s" "$T/$v.err" env XDG_CONFIG_HOME="$T/cfg" "$top/$B/tracerd" \
+		--socket "$s" --log "$T/$v.jsonl" "$@" ||
+		{ echo "policy bench: tracerd ($v) did not start: $(cat "$T/$v.err")" >&2; exit 1; }
+	eval "PID_$v=$DPID"
 }
 
 # one VARIANT: ns per allowed mkdir; the log emptied after (the tmpfs)
@@ -83,13 +61,7 @@ start rules100 --policy "$T/rules100.policy"
 start exe100 --policy "$T/exe100.policy"
 declare -A ns
 for ((r = 0; r < ROUNDS; r++)); do
-	case $((r % 3)) in
-	0) order="default rules100 exe100" ;;
-	1) order="exe100 default rules100" ;;
-	*) order="rules100 exe100 default" ;;
-	esac
-	((r % 2)) && order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
-	for v in $order; do
+	for v in $(bench_order "$r" default rules100 exe100); do
 		ns[$v]=$(one "$v")
 		[ -n "${ns[$v]}" ] ||
 			{ echo "policy bench: round $r ($v) failed: $(cat "$T/$v.loop-err")" >&2; exit 1; }

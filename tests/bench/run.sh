@@ -10,12 +10,8 @@
 # Environment: BENCH_THREADS=K (tracerd --threads K), BENCH_ROUNDS (15),
 # BENCH_TP_ROUNDS (3), BENCH_TP_SECS (2), BENCH_IDLE (1000), B (build).
 set -u
-
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ROUNDS=${BENCH_ROUNDS:-15}
 TP_ROUNDS=${BENCH_TP_ROUNDS:-3}
 TP_SECS=${BENCH_TP_SECS:-2}
@@ -27,7 +23,6 @@ N_SLOW=5000		# seed-style: no SYNC_WAKE_UP, up to ~50 us a call
 N_START=300		# /bin/true starts per variant and round
 TMO="timeout -k 3 30"
 
-T=
 TPID=
 MPID=
 MSOCK=notif-bench-min-$$
@@ -56,32 +51,16 @@ stop_minsrv() {
 	MPID=
 }
 
+bench_need bench "make bench" "$bin/bench-loop" "$bin/bench-sup" "$bin/bench-start" \
+	"$bin/bench-minsrv" "$bin/minshim.so"
+bench_tmp notif-bench
 cleanup() {
 	stop_tracerd
 	stop_minsrv
-	if [ -n "$T" ]; then
-		if mountpoint -q "$T"; then
-			umount "$T" 2>/dev/null || umount -l "$T"
-		else
-			rm -rf "$T"
-		fi
-		rmdir "$T" 2>/dev/null
-	fi
+	bench_cleanup
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-for f in bench-loop bench-sup bench-start bench-minsrv minshim.so; do
-	[ -x "$bin/$f" ] || { echo "bench: $bin/$f missing (make bench)" >&2; exit 1; }
-done
-
-T=$(mktemp -d /tmp/notif-bench.XXXXXX) || exit 1
-chmod 0755 "$T"
-if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1g,mode=0755 notif-bench "$T"; then
-	fs=tmpfs
-else
-	fs="$(stat -f -c %T /tmp) (NOT a tmpfs: run as root for the tmpfs)"
-fi
+bench_tmpfs 1g || FS="$FS (NOT a tmpfs: run as root for the tmpfs)"
 mkdir -p "$T/allowed" "$T/denied" "$T/log" "$T/tp"
 DENIED=$T/denied/x		# parent exists, outside the allowed root: EPERM
 RES=$T/res.tsv
@@ -94,18 +73,12 @@ unset LD_PRELOAD NOTIF_ON_ERROR
 
 note() { echo "$*" >>"$NOTES"; }
 
-# A listening socket (@NAME, default tracerd's), polled in /proc/net/unix
-# (flags 00010000).
-listening() {
-	awk -v n="@${1:-$SOCK}" '$4 == "00010000" && $8 == n { f = 1 } END { exit !f }' /proc/net/unix
-}
-
 # The server of the start floor (minshim.so): takes the listener, acks.
 start_minsrv() {
 	"$bin/bench-minsrv" "$MSOCK" 2>>"$T/log/minsrv.err" &
 	MPID=$!
 	for _ in $(seq 1 500); do
-		listening "$MSOCK" && return 0
+		bench_listening "$MSOCK" && return 0
 		kill -0 "$MPID" 2>/dev/null || break
 		sleep 0.01
 	done
@@ -123,7 +96,7 @@ start_tracerd() {
 	"$top/$B/tracerd" "${args[@]}" 2>>"$T/log/tracerd.err" &
 	TPID=$!
 	for _ in $(seq 1 500); do
-		listening && return 0
+		bench_listening "$SOCK" && return 0
 		if ! kill -0 "$TPID" 2>/dev/null; then
 			wait "$TPID"
 			note "tracerd unavailable: exited $? at start: $(tail -n 2 "$T/log/tracerd.err" | tr '\n' ' ')"
@@ -317,7 +290,7 @@ B=$B bash "$top/tests/bench/syscalls.sh" >"$T/syscalls" 2>>"$NOTES"
 
 /usr/bin/python3 "$top/tests/bench/report.py" "$RES" "$NOTES" "syscalls=$T/syscalls" \
 	"command: ${BENCH_CMD:-tests/bench/run.sh}${THREADS:+ BENCH_THREADS=$THREADS}" \
-	"date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  kernel: $(uname -r)  cpus: $(nproc)  fs: $fs" \
+	"date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  kernel: $(uname -r)  cpus: $(nproc)  fs: $FS" \
 	"load average at start: $load0, at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes the figures noisy)" \
 	"tracerd: $(if [ -n "$THREADS" ]; then echo "--threads $THREADS"; else echo "default threads (BENCH_THREADS unset)"; fi)  rounds: $ROUNDS loops/start, $TP_ROUNDS throughput x ${TP_SECS}s  run time: $(($(date +%s) - started)) s" |
 	tee "$bin/report.txt"

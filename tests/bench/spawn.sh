@@ -9,30 +9,15 @@
 #   - the first program's start: `notif-run /bin/true` with a running
 #     tracerd (warm) and with none, autostarted (cold), against native.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 run=$top/$B/notif-run
-lib=$top/$B/libnotif.so
 ROUNDS=${BENCH_SPAWN_ROUNDS:-15}
 N=${BENCH_SPAWN_N:-1000}
-T=$(mktemp -d /tmp/notif-bench-sp.XXXXXX) || exit 1
+bench_tmp notif-bench-sp
 SOCK=notif-bench-sp-$$
-PID=
-cleanup() {
-	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-"$top/$B/tracerd" --socket "$SOCK" --log "$T/audit.jsonl" 2>"$T/err" &
-PID=$!
-for ((i = 0; i < 500; i++)); do
-	grep -q "@$SOCK\$" /proc/net/unix 2>/dev/null && break
-	sleep 0.01
-done
-grep -q "@$SOCK\$" /proc/net/unix || { echo "spawn bench: tracerd did not start" >&2; exit 1; }
+bench_daemon "$SOCK" "$T/err" "$top/$B/tracerd" --socket "$SOCK" --log "$T/audit.jsonl" ||
+	{ echo "spawn bench: tracerd did not start" >&2; exit 1; }
 export TRACERD_SOCKET=$SOCK
 
 LOOP="for i in \$(seq $N); do /bin/true; done"

@@ -10,31 +10,21 @@
 # Prints "syscalls VARIANT CLASS TOTAL NAME=COUNT ..." lines (per call).
 # Environment: B (build), BENCH_SYSCALLS_N1 (4000), BENCH_SYSCALLS_N2 (5000).
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 N1=${BENCH_SYSCALLS_N1:-4000}
 N2=${BENCH_SYSCALLS_N2:-5000}
 command -v strace >/dev/null || { echo "syscalls: strace not installed, skipped"; exit 0; }
-T=$(mktemp -d /tmp/notif-bench-sys.XXXXXX) || exit 1
-SPID=
+bench_tmp notif-bench-sys
+SPID=	# the strace that runs tracerd (trace_tracerd)
 cleanup() {
 	[ -z "$SPID" ] || { kill -TERM "$(pgrep -P "$SPID")" "$SPID" 2>/dev/null; wait "$SPID"; }
-	mountpoint -q "$T" && umount -l "$T"
-	rm -rf "$T"
+	bench_cleanup
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-chmod 0755 "$T"
-[ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256m,mode=0755 notif-bench-sys "$T"
+bench_tmpfs 256m
 mkdir -p "$T/allowed" "$T/denied"
 SOCK=notif-bench-sys-$$
-
-listening() {
-	awk -v n="@$SOCK" '$4 == "00010000" && $8 == n { f = 1 } END { exit !f }' /proc/net/unix
-}
 
 # loop N MODE: LOOP=(bench-loop for N calls of MODE)
 loop() {
@@ -55,7 +45,7 @@ trace_tracerd() {
 		--log "$T/audit.jsonl" --allow "$T/allowed" 2>"$T/err" &
 	SPID=$!
 	for _ in $(seq 1 1000); do
-		listening && break
+		bench_listening "$SOCK" && break
 		sleep 0.01
 	done
 	loop "$1" "$2"

@@ -17,39 +17,20 @@
 # tracerd/facts, tracerd/world, world/facts, and syscalls per call (below).
 #   [B=build] bash tests/bench/world.sh     (as root; exit 1: a loop failed)
 set -u
-# shellcheck source=tests/bench/syscount.sh
-. "$(dirname "$0")/syscount.sh"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-B=${B:-build}
-bin=$top/$B/bench
-lib=$top/$B/libnotif.so
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 ROUNDS=${WORLD_ROUNDS:-15}
 N=${WORLD_CALLS:-20000}
 MODES="mkdir denied"
-for f in "$top/$B/tracerd" "$bin/bench-loop" "$bin/bench-sup" "$lib"; do
-	[ -f "$f" ] ||
-		{ echo "world bench: $f missing (make B=$B all bench-bins)" >&2; exit 1; }
-done
+bench_need "world bench" "make B=$B all bench-bins" \
+	"$top/$B/tracerd" "$bin/bench-loop" "$bin/bench-sup" "$lib"
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
 	echo "world bench: skipped (needs root and setpriv)"
 	exit 0
 fi
 USERS="0 65534"
-T=$(mktemp -d /tmp/notif-bench-world.XXXXXX) || exit 1
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null; done
-	wait 2>/dev/null
-	mountpoint -q "$T" && umount -l "$T"
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-chmod 0755 "$T"
-mount -t tmpfs -o size=256m,mode=0755 notif-bench-world "$T" || exit 1
+bench_tmp notif-bench-world
+bench_tmpfs 256m || exit 1
 
 # AS=(the prefix that runs a command as user U)
 as() {
@@ -60,21 +41,17 @@ as() {
 # start U: user U's tracerd on @notif-bench-world-$$-U, its files in $T/uU
 # (owned by U), no HOME nor XDG_* (--socket, --log, --allow: it needs none)
 start() {
-	local u=$1 d=$T/u$1 i
+	local u=$1 d=$T/u$1 s=notif-bench-world-$$-$1
 	as "$u"
 	mkdir -p "$d/allow" "$d/out"
 	chown -R "$u:$u" "$d"
-	env -u HOME -u XDG_CONFIG_HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR "${AS[@]}" \
-		"$top/$B/tracerd" --socket "notif-bench-world-$$-$u" --log "$d/tracerd.jsonl" \
-		--allow "$d/allow" 2>"$d/tracerd.err" &
-	PIDS+=($!)
-	eval "PID_$u=$!"
-	for ((i = 0; i < 500; i++)); do
-		grep -q "@notif-bench-world-$$-$u\$" /proc/net/unix 2>/dev/null && return 0
-		sleep 0.01
-	done
-	echo "world bench: tracerd as uid $u did not start: $(cat "$d/tracerd.err")" >&2
-	exit 1
+	bench_daemon "$s" "$d/tracerd.err" \
+		env -u HOME -u XDG_CONFIG_HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR "${AS[@]}" \
+		"$top/$B/tracerd" --socket "$s" --log "$d/tracerd.jsonl" --allow "$d/allow" || {
+		echo "world bench: tracerd as uid $u did not start: $(cat "$d/tracerd.err")" >&2
+		exit 1
+	}
+	eval "PID_$u=$DPID"
 }
 
 # cmd U VARIANT MODE [N]: CMD=(bench-loop MODE as user U, under the
@@ -113,32 +90,26 @@ records() {
 
 # syscalls U VARIANT MODE: syscalls per call over one loop of 2000, divided
 # by the records the loop added. tracerd: strace -c -f -p on the running
-# daemon (as ab.sh). A floor: strace -c without -f on bench-sup (one thread;
-# its child, the loop, not followed), less the count of a loop that makes no
-# mkdir (getpid): bench-sup's (and setpriv's) start and exit.
+# daemon (syscount.sh's syscalls_during, as ab.sh). A floor: strace -c
+# without -f on bench-sup (one thread; its child, the loop, not followed),
+# less the count of a loop that makes no mkdir (getpid): bench-sup's (and
+# setpriv's) start and exit.
 syscalls() {
-	local pid=PID_$1 out=$T/strace-$1-$2-$3 f sp before after n n0=0
+	local pid=PID_$1 out=$T/strace-$1-$2-$3 f before after
 	f=$(log "$1" "$2")
 	cmd "$1" "$2" "$3" 2000
-	before=$(records "$f")
 	if [ "$2" = tracerd ]; then
-		strace -c -f -p "${!pid}" -o "$out" 2>/dev/null &
-		sp=$!
-		syscount_traced "${!pid}" && "${CMD[@]}" >/dev/null 2>&1
-		kill -INT "$sp" 2>/dev/null
-		wait "$sp" 2>/dev/null
+		syscalls_during "${!pid}" "$f" "${CMD[@]}"
 	else
+		before=$(records "$f")
 		strace -c -o "$out" "${CMD[@]}" >/dev/null 2>&1
 		cmd "$1" "$2" getpid
 		strace -c -o "$out.0" "${CMD[@]}" >/dev/null 2>&1
-		n0=$(awk '$NF == "total" { print $4 }' "$out.0")
+		after=$(records "$f")
+		syscount_ratio "$before" "$after" \
+			"$(($(syscount_total "$out") - $(syscount_total "$out.0")))"
 	fi
-	after=$(records "$f")
 	: >"$f"
-	n=$(awk '$NF == "total" { print $4 }' "$out")
-	python3 -c "import sys; c = int(sys.argv[2]) - int(sys.argv[1]); \
-print('%.1f' % ((int(sys.argv[3]) - int(sys.argv[4])) / c) if c > 0 else '?')" \
-		"$before" "$after" "${n:-0}" "${n0:-0}"
 }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
