@@ -25,7 +25,7 @@ start() {
 
 # one VARIANT: ns per allowed mkdir
 one() {
-	TRACERD_SOCKET=notif-bench-if-$$-$1 LD_PRELOAD=$lib \
+	TRACERD_SOCKET=notif-bench-if-$$-$1 NOTIF_AUTOSTART=0 LD_PRELOAD=$lib \
 		"$bin/bench-loop" -n "$N" -d "$T/$1" mkdir 2>/dev/null | awk '$1 == "mkdir" { print $2 }'
 }
 

@@ -95,7 +95,7 @@ start() {
 # (a round leaves N directories: 15 rounds of three would fill the tmpfs)
 one() {
 	mkdir "$T/$1/r"
-	TRACERD_SOCKET=notif-bench-out-$$-$1 LD_PRELOAD=$lib \
+	TRACERD_SOCKET=notif-bench-out-$$-$1 NOTIF_AUTOSTART=0 LD_PRELOAD=$lib \
 		"$bin/bench-loop" -n "$N" -d "$T/$1/r" mkdir 2>"$T/$1.loop-err" |
 		awk '$1 == "mkdir" { print $2 }'
 	rm -rf "$T/$1/r"

@@ -48,7 +48,7 @@ start() {
 
 # one VARIANT: ns per allowed mkdir; the log emptied after (the tmpfs)
 one() {
-	TRACERD_SOCKET=notif-bench-pol-$$-$1 LD_PRELOAD=$lib \
+	TRACERD_SOCKET=notif-bench-pol-$$-$1 NOTIF_AUTOSTART=0 LD_PRELOAD=$lib \
 		"$bin/bench-loop" -n "$N" -d "$T/$1" mkdir 2>"$T/$1.loop-err" |
 		awk '$1 == "mkdir" { print $2 }'
 	: >"$T/$1.jsonl"

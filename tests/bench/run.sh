@@ -68,7 +68,7 @@ NOTES=$T/notes
 : >"$RES"
 : >"$NOTES"
 SOCK=notif-bench-$$
-export TRACERD_SOCKET=$SOCK
+export TRACERD_SOCKET=$SOCK NOTIF_AUTOSTART=0
 unset LD_PRELOAD NOTIF_ON_ERROR
 
 note() { echo "$*" >>"$NOTES"; }

@@ -18,7 +18,7 @@ bench_tmp notif-bench-sp
 SOCK=notif-bench-sp-$$
 bench_daemon "$SOCK" "$T/err" "$top/$B/tracerd" --socket "$SOCK" --log "$T/audit.jsonl" ||
 	{ echo "spawn bench: tracerd did not start" >&2; exit 1; }
-export TRACERD_SOCKET=$SOCK
+export TRACERD_SOCKET=$SOCK NOTIF_AUTOSTART=0	# only start-cold autostarts
 
 LOOP="for i in \$(seq $N); do /bin/true; done"
 now() { date +%s%N; }

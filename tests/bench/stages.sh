@@ -29,8 +29,8 @@ run() {
 	bench_daemon "$SOCK" "$T/err" "$3" --socket "$SOCK" --log "$T/audit.jsonl" \
 		--allow "$T/allowed" ||
 		{ echo "stages: $2 did not start: $(tail -n 1 "$T/err")" >&2; exit 1; }
-	if ! out=$(TRACERD_SOCKET=$SOCK LD_PRELOAD=$lib timeout 120 "$bin/bench-loop" -n "$N" \
-		-d "$T/allowed" -x "$T/denied/x" mkdir denied 2>&1); then
+	if ! out=$(TRACERD_SOCKET=$SOCK NOTIF_AUTOSTART=0 LD_PRELOAD=$lib timeout 120 \
+		"$bin/bench-loop" -n "$N" -d "$T/allowed" -x "$T/denied/x" mkdir denied 2>&1); then
 		echo "stages: the loops under $2 failed: $out" >&2
 		exit 1
 	fi

@@ -49,7 +49,8 @@ trace_tracerd() {
 		sleep 0.01
 	done
 	loop "$1" "$2"
-	TRACERD_SOCKET=$SOCK LD_PRELOAD=$lib "${LOOP[@]}" | grep '^mkdircalls' >"$d.calls"
+	TRACERD_SOCKET=$SOCK NOTIF_AUTOSTART=0 LD_PRELOAD=$lib "${LOOP[@]}" |
+		grep '^mkdircalls' >"$d.calls"
 	kill -TERM "$(pgrep -P "$SPID")"	# the daemon, strace's child: strace then ends
 	wait "$SPID"
 	SPID=

@@ -62,6 +62,6 @@ syscalls_during() {
 
 syscalls_per_call() {
 	# shellcheck disable=SC2154 # $bin and $lib: lib.sh's
-	syscalls_during "$1" "$3" env TRACERD_SOCKET="$2" LD_PRELOAD="$lib" \
+	syscalls_during "$1" "$3" env TRACERD_SOCKET="$2" NOTIF_AUTOSTART=0 LD_PRELOAD="$lib" \
 		"$bin/bench-loop" -n 2000 -d "$4" mkdir
 }
