@@ -11,8 +11,11 @@
 # As 65534 the supervisors, tracerd and the programs all run under setpriv
 # --reuid 65534 --regid 65534 --clear-groups, tracerd without HOME.
 # WORLD_ROUNDS interleaved rounds (15), the order rotating per round,
-# WORLD_CALLS calls per loop (20000); modes mkdir (allowed) and denied
-# (EPERM, parent outside the allowed directory). Prints per user and mode
+# WORLD_CALLS calls per loop (20000); modes mkdir (allowed), denied
+# (EPERM, parent outside the allowed directory) and erofs (a refusal with
+# the kernel's own errno: tracerd's mkdir on a read-only bind mount outside
+# the allowed directory, EROFS; the floors, which never ask the kernel,
+# refuse as in denied). Prints per user and mode
 # the median us of each, the medians (min-max) of the per-round ratios
 # tracerd/facts, tracerd/world, world/facts, and syscalls per call (below).
 #   [B=build] bash tests/bench/world.sh     (as root; exit 1: a loop failed)
@@ -21,7 +24,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${WORLD_ROUNDS:-15}
 N=${WORLD_CALLS:-20000}
-MODES="mkdir denied"
+MODES="mkdir denied erofs"
 bench_need "world bench" "make B=$B all bench-bins" \
 	"$top/$B/tracerd" "$bin/bench-loop" "$bin/bench-sup" "$lib"
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
@@ -43,8 +46,9 @@ as() {
 start() {
 	local u=$1 d=$T/u$1 s=notif-bench-world-$$-$1
 	as "$u"
-	mkdir -p "$d/allow" "$d/out"
+	mkdir -p "$d/allow" "$d/out" "$d/rosrc" "$d/ro"
 	chown -R "$u:$u" "$d"
+	mount --bind "$d/rosrc" "$d/ro" && mount -o remount,bind,ro "$d/ro" || exit 1
 	bench_daemon "$s" "$d/tracerd.err" \
 		env -u HOME -u XDG_CONFIG_HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR "${AS[@]}" \
 		"$top/$B/tracerd" --socket "$s" --log "$d/tracerd.jsonl" --allow "$d/allow" || {
@@ -55,10 +59,15 @@ start() {
 }
 
 # cmd U VARIANT MODE [N]: CMD=(bench-loop MODE as user U, under the
-# supervisor VARIANT, which wraps the loop, or under U's tracerd, no autostart)
+# supervisor VARIANT, which wraps the loop, or under U's tracerd, no autostart);
+# LM: the loop's own mode (a floor's erofs is its denied)
 cmd() {
-	local d=$T/u$1
-	local L=("$bin/bench-loop" -n "${4:-$N}" -g 1 -d "$d/allow" -x "$d/out/x" "$3")
+	local d=$T/u$1 x=$T/u$1/out/x
+	LM=$3
+	if [ "$3" = erofs ]; then
+		if [ "$2" = tracerd ]; then x=$d/ro/x; else LM=denied; fi
+	fi
+	local L=("$bin/bench-loop" -n "${4:-$N}" -g 1 -d "$d/allow" -x "$x" "$LM")
 	as "$1"
 	case $2 in
 	tracerd) CMD=("${AS[@]}" env TRACERD_SOCKET="notif-bench-world-$$-$1" \
@@ -74,7 +83,7 @@ log() { if [ "$2" = tracerd ]; then echo "$T/u$1/tracerd.jsonl"; else echo "$T/u
 # was not supervised); the log emptied after (the tmpfs)
 one() {
 	cmd "$1" "$2" "$3"
-	"${CMD[@]}" 2>"$T/loop-err" | awk -v m="$3" '$1 == m { v = $2 }
+	"${CMD[@]}" 2>"$T/loop-err" | awk -v m="$LM" '$1 == m { v = $2 }
 		$1 == "covered" && $2 == 1 { c = 1 } END { if (c && v != "") print v }'
 	: >"$(log "$1" "$2")"
 }
@@ -158,7 +167,7 @@ def rt(x):
 print("%-6s %-7s %6s %6s %7s  %-17s %-17s %-17s %s" % ("uid", "mode", "facts", "world",
       "tracerd", "tracerd/facts", "tracerd/world", "world/facts", "sc: facts world tracerd"))
 for u in sys.argv[3].split():
-    for m in ("mkdir", "denied"):
+    for m in sys.argv[4].split():
         f, w, t = ([float(r[i]) for r in rounds if r[:2] == [u, m]] for i in (2, 3, 4))
         us = ["%.2f" % (statistics.median(x) / 1e3) for x in (f, w, t)]
         q = [rt(b / a for a, b in zip(x, y)) for x, y in ((f, t), (w, t), (f, w))]
@@ -166,4 +175,4 @@ for u in sys.argv[3].split():
               *sc[(u, m)]))
 print("us: median of the rounds; ratios: median (min-max) of the per-round ratios;")
 print("sc: syscalls per call of the supervisor (strace -c over one loop of 2000)")
-' "$T/rounds" "$T/syscalls" "$USERS"
+' "$T/rounds" "$T/syscalls" "$USERS" "$MODES"
