@@ -183,15 +183,27 @@ int audit_add_output(const char *spec)
 	return outputs_add(spec);
 }
 
+static bool same_file(int a, int b)
+{
+	struct stat x, y;
+
+	return a >= 0 && b >= 0 && fstat(a, &x) == 0 && fstat(b, &y) == 0 &&
+	       x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /* SIGHUP/SIGUSR1 (logrotate's postrotate): the log path opened anew the
  * way audit_open does, the fd swapped under the lock, so every record
- * goes whole to either the old file or the new one. When the new one
+ * goes whole to either the old file or the new one. The torn last line is
+ * looked for under the lock too, and only in another file than the one
+ * written to: a record of ours being appended there is not torn, and
+ * cutting it (it was, at a SIGHUP that moved nothing, under load) would
+ * lose it and every record appended until the cut. When the new file
  * cannot be opened, the old fd stays and we say so. File copies too. */
 int audit_reopen(void)
 {
 	_cleanup_close_ int fd = -1;
 	size_t torn = 0;
-	int r;
+	int r = 0;
 
 	pthread_mutex_lock(&audit_lock);
 	outputs_reopen_locked();
@@ -203,16 +215,20 @@ int audit_reopen(void)
 		return log_error_errno(fd, "cannot reopen the audit log '%s'%s; still writing to "
 				       "the file open before", audit_path,
 				       fd == -EINVAL ? " (not a regular file)" : "");
-	r = logfile_cut_torn(fd, &torn);
+	pthread_mutex_lock(&audit_lock);
+	if (!same_file(fd, audit_fd)) {
+		r = logfile_cut_torn(fd, &torn);
+		if (r == 0) {
+			take_fd(TAKE_FD(fd));
+			(void)reserve_locked(0);
+		}
+	}
+	pthread_mutex_unlock(&audit_lock);
 	if (r < 0)
 		return log_error_errno(r, "cannot reopen the audit log '%s'; still writing to the "
 				       "file open before", audit_path);
 	if (torn)
 		log_warn("audit log %s: cut a torn last line of %zu bytes", audit_path, torn);
-	pthread_mutex_lock(&audit_lock);
-	take_fd(TAKE_FD(fd));
-	(void)reserve_locked(0);
-	pthread_mutex_unlock(&audit_lock);
 	log_info("reopened the audit log %s", audit_path);
 	return 0;
 }

@@ -394,7 +394,7 @@ for out in outs:
         path, got = line.rsplit(" ", 1)
         rs = recs.pop(path, [])
         if len(rs) != 1:
-            errs.append("%s: %d records" % (path, len(rs)))
+            errs.append("%s: %d records (answered %s)" % (path, len(rs), got))
             continue
         r = rs[0]
         kind = gens.get(r.get("policy_gen"))

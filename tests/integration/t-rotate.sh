@@ -186,6 +186,52 @@ test_copy_full() {
 }
 
 # hostile options: a clear error naming the option, exit 2
+# SIGHUP and SIGUSR1 reopen the log even when nothing moved it (a policy
+# reload is a SIGHUP too): under load that reopen once cut a record being
+# appended as a "torn last line", losing it and every record appended
+# until the cut. 8 programs log their own answers during 1000 signals.
+test_reopen_under_load() {
+	local i pids=() outs=() sig
+	need_prog mkloop
+	mkdir -p "$IN/hup"
+	trap 'touch "$T/stop"' EXIT
+	for ((i = 0; i < 8; i++)); do
+		timeout -k 5 120 env LD_PRELOAD="$LIBNOTIF" "$PROGS/mkloop" "$IN/hup" "p$i" \
+			"$T/stop" 100 >"$T/out.$i" 2>"$T/err.$i" &
+		pids+=($!)
+		outs+=("$T/out.$i")
+	done
+	for ((i = 0; i < 1000; i++)); do
+		sig=HUP
+		((i % 2)) && sig=USR1
+		kill -s "$sig" "$TRACERD_SIGPID" || fail "tracerd gone at signal $i"
+		sleep 0.005
+	done
+	touch "$T/stop"
+	for ((i = 0; i < 8; i++)); do
+		wait "${pids[i]}" || { cat "$T/err.$i" >&2; fail "program $i: exit status $?"; }
+	done
+	"$PY" - "$TRACERD_LOG" "$IN/hup/" "${outs[@]}" <<-'EOF' || fail "answers without their record"
+		import json, sys
+		log, d, outs = sys.argv[1], sys.argv[2], sys.argv[3:]
+		recs = {}
+		for line in open(log, "rb"):
+		    r = json.loads(line)
+		    if r.get("path", "").startswith(d):
+		        recs[r["path"]] = recs.get(r["path"], 0) + 1
+		calls, bad = 0, []
+		for out in outs:
+		    for line in open(out).read().splitlines()[:-1]:
+		        path, got = line.rsplit(" ", 1)
+		        calls += 1
+		        if got != "0" or recs.get(path) != 1:
+		            bad.append("%s: answered %s, %d records" % (path, got, recs.get(path, 0)))
+		print("# %d calls, %d without exactly one record or not created" % (calls, len(bad)))
+		print("\n".join("# " + b for b in bad[:10]))
+		sys.exit(1 if bad or not calls else 0)
+	EOF
+}
+
 test_bad_options() {
 	local a logs=()
 	for a in "--log-max-size 12Q" "--log-max-size -5" "--log-max-size 99999999999999999999" \
@@ -225,6 +271,10 @@ start_tracerd || exit 1
 t "mv then SIGUSR1: the next records land in the new file" test_sigusr1
 t "mv then SIGHUP: the next records land in the new file" test_sighup
 t "examples/logrotate.conf with the real logrotate" test_logrotate
+stop_tracerd
+start_tracerd || exit 1
+t "1000 SIGHUP/SIGUSR1 reopens under 8 looping programs: every call recorded once" \
+	test_reopen_under_load
 stop_tracerd
 
 COPYFS=$WORK/copyfs
