@@ -76,14 +76,13 @@ int canon_init(void)
 
 int canon_fd_path(int fd, char *buf, size_t cap)
 {
+	static const char dir[] = "/proc/self/fd/";
 	char link[32];
 	ssize_t n;
 
-	if (self_fds >= 0)
-		snprintf(link, sizeof(link), "%d", fd);
-	else
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = canon_readlink(self_fds >= 0 ? self_fds : AT_FDCWD, link, buf, cap);
+	snprintf(link, sizeof(link), "%s%d", dir, fd);
+	n = self_fds >= 0 ? canon_readlink(self_fds, link + sizeof(dir) - 1, buf, cap) :
+			    canon_readlink(AT_FDCWD, link, buf, cap);
 	return n < 0 ? (int)n : 0;
 }
 

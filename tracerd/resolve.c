@@ -192,9 +192,9 @@ static int open_parent(const struct resolve_in *in, struct walk *w, struct base 
 {
 	int fd = -ELOOP;
 
-	if (single && b->same_root && !creds_per_inode() && b->fd >= 0)
-		return TAKE_FD(b->fd);
 	if (b->same_root && !creds_per_inode()) {
+		if (single && b->fd >= 0)
+			return TAKE_FD(b->fd);
 		fd = fast_path(b->fd >= 0 ? b->fd : in->self_rootfd, w->str[0]);
 		if (fd >= 0)
 			canon_walk(k, w->str[0]);
